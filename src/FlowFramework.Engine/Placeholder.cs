@@ -1,0 +1,1 @@
+namespace FlowFramework.Engine { internal static class Placeholder { } }

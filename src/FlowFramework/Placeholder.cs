@@ -1,0 +1,1 @@
+namespace FlowFramework { internal static class Placeholder { } }
