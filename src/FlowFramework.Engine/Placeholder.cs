@@ -1,1 +1,0 @@
-namespace FlowFramework.Engine { internal static class Placeholder { } }
