@@ -1,0 +1,117 @@
+using System;
+using System.Management.Automation;
+using FlowFramework.Engine;
+using FlowFramework.Internal;
+
+namespace FlowFramework.Commands
+{
+    /// <summary>Checks a cluster with GET / and makes it the session's default connection.</summary>
+    [Cmdlet(VerbsCommunications.Connect, "FlowCluster")]
+    [OutputType(typeof(FlowConnection))]
+    public sealed class ConnectFlowClusterCommand : PSCmdlet, IDisposable
+    {
+        private readonly PipelineDispatcher _dispatcher = new PipelineDispatcher();
+        private readonly System.Threading.CancellationTokenSource _cancellation = new System.Threading.CancellationTokenSource();
+
+        [Parameter(Position = 0)]
+        [AllowEmptyString]
+        public string? Uri { get; set; }
+
+        [Parameter]
+        [Credential]
+        public PSCredential? Credential { get; set; }
+
+        [Parameter]
+        public SwitchParameter SkipCertificateCheck { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? TenantId { get; set; }
+
+        [Parameter]
+        [ValidateRange(1, 3600)]
+        public int TimeoutSec { get; set; } = 30;
+
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
+
+        protected override void EndProcessing()
+        {
+            var text = Uri;
+            if (!MyInvocation.BoundParameters.ContainsKey(nameof(Uri)))
+            {
+                var fromEnvironment = Environment.GetEnvironmentVariable(FlowCmdletBase.EnvironmentUrlVariable);
+                text = string.IsNullOrWhiteSpace(fromEnvironment) ? FlowCmdletBase.FallbackUrl : fromEnvironment;
+            }
+            if (!UriRules.TryParse(text, out var uri, out var problem))
+            {
+                var shown = UriRules.Redact(text);
+                ThrowTerminatingError(FlowErrors.Create(FlowErrorIds.InvalidUri, ErrorCategory.InvalidArgument, shown,
+                    $"Cannot connect to '{shown}': {problem}",
+                    "Pass -Uri an absolute http or https URL such as https://localhost:9200."));
+                return;
+            }
+
+            if (Credential != null && uri!.Scheme == System.Uri.UriSchemeHttp && !uri.IsLoopback)
+            {
+                WriteWarning($"The credentials for {uri} will be sent over plain http; use https for a cluster that is not on this machine.");
+            }
+
+            var connection = new FlowConnection(uri!, Credential, SkipCertificateCheck, TenantId, TimeoutSec);
+            FlowClusterInfo info;
+            try
+            {
+                using (RequestReporter.Observe(record => _dispatcher.Post(() => WriteVerbose(FlowCmdletBase.FormatRequest(record)))))
+                {
+                    var task = System.Threading.Tasks.Task.Run(() => connection.Client.GetClusterInfoAsync(_cancellation.Token));
+                    info = _dispatcher.Run(task);
+                }
+            }
+            catch (FlowApiException ex)
+            {
+                connection.Dispose();
+                ThrowTerminatingError(ConnectError(ex, connection));
+                return;
+            }
+            catch (OperationCanceledException)
+            {
+                connection.Dispose();
+                return;
+            }
+
+            connection.RecordClusterInfo(info);
+            ConnectionStore.SetDefault(connection);
+            var what = string.IsNullOrEmpty(info.VersionNumber)
+                ? "an answer without a version"
+                : $"{info.Distribution ?? "OpenSearch"} {info.VersionNumber}";
+            var cluster = string.IsNullOrEmpty(info.ClusterName) ? string.Empty : $", cluster '{info.ClusterName}'";
+            WriteInformation(new HostInformationMessage { Message = $"Connected to {uri}: {what}{cluster}." }, new[] { "PSHOST" });
+            if (PassThru)
+            {
+                WriteObject(connection);
+            }
+        }
+
+        private static ErrorRecord ConnectError(FlowApiException ex, FlowConnection connection)
+        {
+            if (ex.Kind == FlowErrorKind.Unavailable || ex.Kind == FlowErrorKind.Timeout)
+            {
+                return FlowErrors.Create(FlowErrorIds.ClusterUnavailable,
+                    ex.Kind == FlowErrorKind.Timeout ? ErrorCategory.OperationTimeout : ErrorCategory.ConnectionError,
+                    connection.Uri.ToString(),
+                    $"Nothing usable answered at {connection.Uri}: {ex.Message}",
+                    "Check that the cluster is running and that the scheme, host and port are right; for a self-signed certificate add -SkipCertificateCheck; to try the module locally run ./build.ps1 -Task Simulator.",
+                    ex);
+            }
+            return FlowErrors.FromApiException(ex, connection.Uri.ToString(), connection);
+        }
+
+        protected override void StopProcessing() => _cancellation.Cancel();
+
+        public void Dispose()
+        {
+            _dispatcher.Dispose();
+            _cancellation.Dispose();
+        }
+    }
+}

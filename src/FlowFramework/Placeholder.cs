@@ -1,1 +1,0 @@
-namespace FlowFramework { internal static class Placeholder { } }

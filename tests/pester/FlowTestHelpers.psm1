@@ -1,0 +1,118 @@
+# Shared by the Pester files: start and stop the simulator, run a fresh pwsh, read the request log.
+Set-StrictMode -Version 3
+
+function Start-FlowSimulator {
+    <#
+    .SYNOPSIS
+    Starts the simulator as its own process on a free loopback port and returns once it says it is listening.
+    #>
+    [CmdletBinding()]
+    param([string[]] $ArgumentList = @(), [int] $TimeoutSec = 60)
+    $info = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
+    $info.ArgumentList.Add($env:FLOW_TEST_SIMULATOR)
+    foreach ($a in @('--port', '0') + $ArgumentList) { $info.ArgumentList.Add($a) }
+    $info.RedirectStandardOutput = $true
+    $info.RedirectStandardError = $true
+    $info.UseShellExecute = $false
+    $process = [System.Diagnostics.Process]::Start($info)
+    $errors = $process.StandardError.ReadToEndAsync()
+    $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSec)
+    $lines = [System.Collections.Generic.List[string]]::new()
+    while ([DateTime]::UtcNow -lt $deadline) {
+        $read = $process.StandardOutput.ReadLineAsync()
+        if (-not $read.Wait([TimeSpan]::FromSeconds(1))) { continue }
+        $line = $read.Result
+        if ($null -eq $line) { break }
+        $lines.Add($line)
+        if ($line -match 'listening on (https?://\S+)') {
+            $url = $Matches[1]
+            # Keep draining stdout so the simulator never blocks on a full pipe.
+            $null = $process.StandardOutput.ReadToEndAsync()
+            return [pscustomobject]@{ Url = $url; Process = $process; Output = $lines }
+        }
+    }
+    try { $process.Kill($true) } catch { }
+    throw "The simulator did not start: $($lines -join "`n") $(if ($errors.IsCompleted) { $errors.Result })"
+}
+
+function Stop-FlowSimulator {
+    [CmdletBinding()]
+    param([Parameter(ValueFromPipeline)] $Simulator)
+    process {
+        if ($Simulator -and -not $Simulator.Process.HasExited) {
+            $Simulator.Process.Kill($true)
+            $null = $Simulator.Process.WaitForExit(10000)
+        }
+    }
+}
+
+function Invoke-Simulator {
+    <# Plain REST call to the simulator (setup and inspection only; the module under test does the real work). #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)] $Simulator,
+        [string] $Method = 'GET',
+        [Parameter(Mandatory)][string] $Path,
+        $Body,
+        [pscredential] $Credential,
+        [hashtable] $Headers = @{}
+    )
+    $params = @{ Method = $Method; Uri = "$($Simulator.Url)$Path"; Headers = $Headers; SkipHttpErrorCheck = $true; StatusCodeVariable = 'code' }
+    if ($null -ne $Body) {
+        $params.Body = if ($Body -is [string]) { $Body } else { $Body | ConvertTo-Json -Depth 20 -Compress }
+        $params.ContentType = 'application/json'
+    }
+    if ($Credential) { $params.Credential = $Credential; $params.Authentication = 'Basic'; $params.AllowUnencryptedAuthentication = $true }
+    if ($Simulator.Url -like 'https*') { $params.SkipCertificateCheck = $true }
+    $response = Invoke-RestMethod @params
+    [pscustomobject]@{ Status = $code; Body = $response }
+}
+
+function New-ProvisionedWorkflow {
+    <#
+    .SYNOPSIS
+    Creates and provisions a template through the simulator's REST API and waits until provisioning is done.
+    #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory)] $Simulator, [Parameter(Mandatory)] $Template, [pscredential] $Credential, [hashtable] $Headers = @{})
+    $created = Invoke-Simulator -Simulator $Simulator -Method POST -Path '/_plugins/_flow_framework/workflow?provision=true' -Body $Template -Credential $Credential -Headers $Headers
+    if ($created.Status -notin 201, 202) { throw "create failed: $($created.Status) $($created.Body | ConvertTo-Json -Compress)" }
+    $id = $created.Body.workflow_id
+    $deadline = [DateTime]::UtcNow.AddSeconds(30)
+    do {
+        Start-Sleep -Milliseconds 50
+        $status = Invoke-Simulator -Simulator $Simulator -Path "/_plugins/_flow_framework/workflow/$id/_status" -Credential $Credential -Headers $Headers
+    } while ($status.Body.state -eq 'PROVISIONING' -and [DateTime]::UtcNow -lt $deadline)
+    if ($status.Body.state -ne 'COMPLETED') { throw "provisioning of $id ended in $($status.Body.state): $($status.Body.error)" }
+    $id
+}
+
+function Get-SimulatorRequests {
+    [CmdletBinding()]
+    param([Parameter(Mandatory)] $Simulator)
+    @((Invoke-Simulator -Simulator $Simulator -Path '/_simulator/requests').Body)
+}
+
+function Invoke-FreshPwsh {
+    <#
+    .SYNOPSIS
+    Runs a script in a new pwsh -NoProfile process and returns its exit code and both output streams.
+    #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory)][string] $Script, [hashtable] $Environment = @{}, [int] $TimeoutSec = 120)
+    $info = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
+    foreach ($a in 'pwsh', '-NoProfile', '-NonInteractive', '-Command', $Script) { $info.ArgumentList.Add($a) }
+    $info.WorkingDirectory = $env:FLOW_TEST_REPO_ROOT
+    $info.RedirectStandardOutput = $true
+    $info.RedirectStandardError = $true
+    $info.UseShellExecute = $false
+    foreach ($key in $Environment.Keys) { $info.Environment[$key] = [string]$Environment[$key] }
+    $process = [System.Diagnostics.Process]::Start($info)
+    $out = $process.StandardOutput.ReadToEndAsync()
+    $err = $process.StandardError.ReadToEndAsync()
+    if (-not $process.WaitForExit($TimeoutSec * 1000)) { $process.Kill($true); throw "fresh pwsh did not finish in $TimeoutSec s" }
+    $process.WaitForExit()
+    [pscustomobject]@{ ExitCode = $process.ExitCode; Output = $out.Result; Errors = $err.Result }
+}
+
+Export-ModuleMember -Function Start-FlowSimulator, Stop-FlowSimulator, Invoke-Simulator, New-ProvisionedWorkflow, Get-SimulatorRequests, Invoke-FreshPwsh

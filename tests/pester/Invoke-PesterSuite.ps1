@@ -1,0 +1,38 @@
+<#
+.SYNOPSIS
+Runs the Pester suite in this (fresh) pwsh against the packaged module and writes the counts for build.ps1.
+#>
+[CmdletBinding()]
+param(
+    [Parameter(Mandatory)][string] $PesterModule,
+    [Parameter(Mandatory)][string] $ModuleManifest,
+    [Parameter(Mandatory)][string] $SimulatorDll,
+    [Parameter(Mandatory)][string] $ForeignPolly,
+    [Parameter(Mandatory)][string] $CountsFile,
+    [string[]] $Path = @($PSScriptRoot)
+)
+$ErrorActionPreference = 'Stop'
+Import-Module $PesterModule -Force
+
+# Test files read these instead of guessing paths; each test file starts its own processes from them.
+$env:FLOW_TEST_MODULE = (Resolve-Path $ModuleManifest).ProviderPath
+$env:FLOW_TEST_SIMULATOR = (Resolve-Path $SimulatorDll).ProviderPath
+$env:FLOW_TEST_FOREIGN_POLLY = $ForeignPolly
+$env:FLOW_TEST_REPO_ROOT = (Resolve-Path (Join-Path $PSScriptRoot '../..')).ProviderPath
+
+$configuration = New-PesterConfiguration
+$configuration.Run.Path = $Path
+$configuration.Run.PassThru = $true
+$configuration.Output.Verbosity = 'Normal'
+$configuration.TestResult.Enabled = $true
+$configuration.TestResult.OutputFormat = 'NUnitXml'
+$configuration.TestResult.OutputPath = Join-Path (Split-Path -Parent $CountsFile) 'pester.xml'
+$result = Invoke-Pester -Configuration $configuration
+
+[pscustomobject]@{
+    Passed  = $result.PassedCount
+    Failed  = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount
+    Skipped = $result.SkippedCount + $result.NotRunCount
+} | ConvertTo-Json | Set-Content -LiteralPath $CountsFile
+if ($result.Result -ne 'Passed') { exit 1 }
+exit 0
