@@ -34,7 +34,7 @@ function Get-ParameterXml($parameter, [string] $description, $setMetadata) {
 <command:parameter required="$required" variableLength="$variable" globbing="false" pipelineInput="$pipeline" position="$position" aliases="$(ConvertTo-XmlText $aliases)">
 <maml:name>$($parameter.Name)</maml:name>
 <maml:description>$(Format-Paragraphs $description)</maml:description>
-<command:parameterValue required="$(([string]($typeName -ne 'SwitchParameter')).ToLowerInvariant())" variableLength="$variable">$typeName</command:parameterValue>
+$(if ($typeName -ne 'SwitchParameter') { "<command:parameterValue required=`"true`" variableLength=`"$variable`">$typeName</command:parameterValue>" })
 <dev:type><maml:name>$($type.FullName)</maml:name><maml:uri /></dev:type>
 <dev:defaultValue>None</dev:defaultValue>
 </command:parameter>

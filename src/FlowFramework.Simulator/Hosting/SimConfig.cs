@@ -1,0 +1,69 @@
+using System.Text.Json.Nodes;
+
+namespace FlowFramework.Simulator.Hosting;
+
+/// <summary>Run-time tunables; readable and writable through <c>/_simulator/config</c>.</summary>
+public sealed class SimConfig
+{
+    private readonly object _gate = new();
+    private int _undeployLagMs;
+    private int _refreshLagMs;
+    private int _provisionDelayMs = 60;
+    private int _stepPauseMs = 100;
+    private int _passPauseMs = 1000;
+    private int _latencyMs;
+    private int _maxDeprovisionsPerTenant = 1;
+
+    public int UndeployLagMs { get => Volatile.Read(ref _undeployLagMs); set => Volatile.Write(ref _undeployLagMs, Math.Max(0, value)); }
+    public int RefreshLagMs { get => Volatile.Read(ref _refreshLagMs); set => Volatile.Write(ref _refreshLagMs, Math.Max(0, value)); }
+    public int ProvisionDelayMs { get => Volatile.Read(ref _provisionDelayMs); set => Volatile.Write(ref _provisionDelayMs, Math.Max(0, value)); }
+    public int StepPauseMs { get => Volatile.Read(ref _stepPauseMs); set => Volatile.Write(ref _stepPauseMs, Math.Max(0, value)); }
+    public int PassPauseMs { get => Volatile.Read(ref _passPauseMs); set => Volatile.Write(ref _passPauseMs, Math.Max(0, value)); }
+    public int LatencyMs { get => Volatile.Read(ref _latencyMs); set => Volatile.Write(ref _latencyMs, Math.Max(0, value)); }
+    public int MaxDeprovisionsPerTenant { get => Volatile.Read(ref _maxDeprovisionsPerTenant); set => Volatile.Write(ref _maxDeprovisionsPerTenant, Math.Clamp(value, 1, 40)); }
+
+    public JsonObject ToJson() => new()
+    {
+        ["undeploy_lag_ms"] = UndeployLagMs,
+        ["refresh_lag_ms"] = RefreshLagMs,
+        ["provision_delay_ms"] = ProvisionDelayMs,
+        ["step_pause_ms"] = StepPauseMs,
+        ["pass_pause_ms"] = PassPauseMs,
+        ["latency_ms"] = LatencyMs,
+        ["max_deprovisions_per_tenant"] = MaxDeprovisionsPerTenant,
+    };
+
+    /// <summary>Applies the keys present in <paramref name="update"/>; returns an error text for an unknown key or bad value.</summary>
+    public string? Apply(JsonObject update)
+    {
+        lock (_gate)
+        {
+            foreach (var (key, value) in update)
+            {
+                if (value is not JsonValue v || !v.TryGetValue<int>(out var n))
+                {
+                    if (value is JsonValue sv && sv.TryGetValue<string>(out var s) && int.TryParse(s, out var parsed))
+                    {
+                        n = parsed;
+                    }
+                    else
+                    {
+                        return $"[{key}] must be an integer";
+                    }
+                }
+                switch (key)
+                {
+                    case "undeploy_lag_ms": UndeployLagMs = n; break;
+                    case "refresh_lag_ms": RefreshLagMs = n; break;
+                    case "provision_delay_ms": ProvisionDelayMs = n; break;
+                    case "step_pause_ms": StepPauseMs = n; break;
+                    case "pass_pause_ms": PassPauseMs = n; break;
+                    case "latency_ms": LatencyMs = n; break;
+                    case "max_deprovisions_per_tenant": MaxDeprovisionsPerTenant = n; break;
+                    default: return $"unknown setting [{key}]";
+                }
+            }
+        }
+        return null;
+    }
+}
