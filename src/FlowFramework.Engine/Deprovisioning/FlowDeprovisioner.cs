@@ -2,10 +2,15 @@ using System;
 using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
+using FlowFramework.Engine.Internal;
 
 namespace FlowFramework.Engine
 {
-    /// <summary>Deprovisions one workflow at a time, retrying while the server makes progress.</summary>
+    /// <summary>
+    /// Deprovisions one workflow: calls the server's <c>_deprovision</c> until everything it can delete is gone,
+    /// waiting between attempts while resources are still going away (architecture.md §4). Writes nothing itself;
+    /// it reports through the event callback and the returned outcome.
+    /// </summary>
     public sealed class FlowDeprovisioner
     {
         private readonly FlowApiClient _client;
@@ -15,6 +20,15 @@ namespace FlowFramework.Engine
         {
             _client = client ?? throw new ArgumentNullException(nameof(client));
             _options = options ?? new FlowDeprovisionOptions();
+            if (_options.MaxAttempts < 1)
+            {
+                throw new ArgumentOutOfRangeException(nameof(options), "MaxAttempts must be at least 1.");
+            }
+
+            if (_options.Timeout <= TimeSpan.Zero || _options.BaseDelay < TimeSpan.Zero || _options.MaxDelay < TimeSpan.Zero || _options.StallTimeout <= TimeSpan.Zero)
+            {
+                throw new ArgumentOutOfRangeException(nameof(options), "Timeout and StallTimeout must be positive; BaseDelay and MaxDelay must not be negative.");
+            }
         }
 
         /// <summary>Reads the status (all=true) and plans from it.</summary>
@@ -24,9 +38,19 @@ namespace FlowFramework.Engine
             return FlowDeprovisionPlan.FromState(state, allowDeleteIds);
         }
 
+        /// <summary>
+        /// Runs the retry loop for the plan's workflow. Errors of the cluster end up in the outcome;
+        /// cancellation throws <see cref="OperationCanceledException"/>; an invalid id throws <see cref="FlowApiException"/>.
+        /// </summary>
         public Task<FlowDeprovisionOutcome> RunAsync(FlowDeprovisionPlan plan, IReadOnlyCollection<string> allowDeleteIds, Action<FlowDeprovisionEvent>? onEvent, CancellationToken ct)
         {
-            throw new NotImplementedException();
+            if (plan is null)
+            {
+                throw new ArgumentNullException(nameof(plan));
+            }
+
+            WorkflowIdValidator.Validate(plan.WorkflowId);
+            return new DeprovisionRun(_client, _options, plan, allowDeleteIds, onEvent).ExecuteAsync(ct);
         }
     }
 }
