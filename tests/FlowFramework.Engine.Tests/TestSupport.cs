@@ -1,0 +1,204 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text;
+using Microsoft.Extensions.Time.Testing;
+
+namespace FlowFramework.Engine.Tests;
+
+/// <summary>A request as the fake server saw it.</summary>
+internal sealed record SeenRequest(string Method, string AbsoluteUri, string OriginalString, string? Authorization, string? TenantId, DateTimeOffset At);
+
+/// <summary>
+/// Scripts the cluster: one queue of answers per endpoint (deprovision, status, root); the last answer of a
+/// queue repeats, so "202 forever" is one entry.
+/// </summary>
+internal sealed class FakeCluster : HttpMessageHandler
+{
+    private readonly Dictionary<string, Queue<Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>>>> _scripts = new();
+    private readonly Dictionary<string, Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>>> _last = new();
+    private readonly TimeProvider _clock;
+
+    public FakeCluster(TimeProvider? clock = null) => _clock = clock ?? TimeProvider.System;
+
+    public ConcurrentQueue<SeenRequest> Requests { get; } = new();
+
+    public List<SeenRequest> Deprovisions => Requests.Where(r => r.AbsoluteUri.Contains("/_deprovision")).ToList();
+
+    public List<SeenRequest> StatusReads => Requests.Where(r => r.AbsoluteUri.Contains("/_status")).ToList();
+
+    public FakeCluster OnDeprovision(params Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>>[] answers) => On("deprovision", answers);
+
+    public FakeCluster OnStatus(params Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>>[] answers) => On("status", answers);
+
+    public FakeCluster OnRoot(params Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>>[] answers) => On("root", answers);
+
+    private FakeCluster On(string endpoint, Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>>[] answers)
+    {
+        if (!_scripts.TryGetValue(endpoint, out var queue))
+        {
+            _scripts[endpoint] = queue = new();
+        }
+
+        foreach (var answer in answers)
+        {
+            queue.Enqueue(answer);
+        }
+
+        return this;
+    }
+
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var uri = request.RequestUri!;
+        Requests.Enqueue(new SeenRequest(
+            request.Method.Method,
+            uri.AbsoluteUri,
+            uri.OriginalString,
+            request.Headers.Authorization?.ToString(),
+            request.Headers.TryGetValues("x-tenant-id", out var tenant) ? tenant.Single() : null,
+            _clock.GetUtcNow()));
+        var endpoint = uri.AbsolutePath.EndsWith("/_deprovision", StringComparison.Ordinal) ? "deprovision"
+            : uri.AbsolutePath.EndsWith("/_status", StringComparison.Ordinal) ? "status"
+            : "root";
+        if (_scripts.TryGetValue(endpoint, out var queue) && queue.Count > 0)
+        {
+            _last[endpoint] = queue.Dequeue();
+        }
+
+        if (!_last.TryGetValue(endpoint, out var answer))
+        {
+            throw new InvalidOperationException("No answer scripted for " + endpoint);
+        }
+
+        return answer(request, cancellationToken);
+    }
+}
+
+internal static class Answer
+{
+    public static Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> Json(int status, string body, Action<HttpResponseMessage>? tweak = null) =>
+        (_, _) =>
+        {
+            var response = new HttpResponseMessage((HttpStatusCode)status) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+            tweak?.Invoke(response);
+            return Task.FromResult(response);
+        };
+
+    public static Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> Error(int status, string message, Action<HttpResponseMessage>? tweak = null) =>
+        Json(status, "{\"error\":" + System.Text.Json.JsonSerializer.Serialize(message) + "}", tweak);
+
+    public static Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> Ok(string workflowId) =>
+        Json(200, "{\"workflow_id\":\"" + workflowId + "\"}");
+
+    public static Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> Throw(Exception exception) =>
+        (_, _) => Task.FromException<HttpResponseMessage>(exception);
+
+    /// <summary>Never answers; ends only when the request's token is cancelled.</summary>
+    public static Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> Hang(TaskCompletionSource? started = null) =>
+        async (_, ct) =>
+        {
+            started?.TrySetResult();
+            await Task.Delay(Timeout.Infinite, ct);
+            throw new InvalidOperationException("unreachable");
+        };
+
+    public static Action<HttpResponseMessage> RetryAfterSeconds(int seconds) =>
+        r => r.Headers.TryAddWithoutValidation("Retry-After", seconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+}
+
+/// <summary>A fake clock that remembers the timers created, so a test can jump to exactly when each one is due.</summary>
+internal sealed class SteppingClock : FakeTimeProvider
+{
+    private readonly SemaphoreSlim _created = new(0);
+    private readonly ConcurrentQueue<TimeSpan> _dues = new();
+
+    public SteppingClock() : base(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero))
+    {
+    }
+
+    public List<TimeSpan> TimersCreated { get; } = new();
+
+    public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+    {
+        var timer = base.CreateTimer(callback, state, dueTime, period);
+        if (dueTime != Timeout.InfiniteTimeSpan && dueTime > TimeSpan.Zero)
+        {
+            lock (TimersCreated)
+            {
+                TimersCreated.Add(dueTime);
+            }
+
+            _dues.Enqueue(dueTime);
+            _created.Release();
+        }
+
+        return timer;
+    }
+
+    /// <summary>Runs the task to completion, advancing the clock to each timer as soon as it is created.</summary>
+    public async Task<T> Drive<T>(Task<T> task, int maxTimers = 1000)
+    {
+        for (var i = 0; i < maxTimers; i++)
+        {
+            var timer = _created.WaitAsync();
+            var done = await Task.WhenAny(task, timer, Task.Delay(TimeSpan.FromSeconds(10)));
+            if (done == task)
+            {
+                return await task;
+            }
+
+            if (done != timer)
+            {
+                throw new TimeoutException("The engine neither finished nor waited on the clock within 10 s of real time.");
+            }
+
+            _dues.TryDequeue(out var due);
+            Advance(due);
+        }
+
+        throw new InvalidOperationException("Too many timers.");
+    }
+
+    /// <summary>Waits (in real time, briefly) until the engine has created a timer, without advancing the clock.</summary>
+    public async Task<TimeSpan> WaitForTimer()
+    {
+        if (!await _created.WaitAsync(TimeSpan.FromSeconds(10)))
+        {
+            throw new TimeoutException("No timer was created.");
+        }
+
+        _dues.TryDequeue(out var due);
+        return due;
+    }
+}
+
+internal static class Fixture
+{
+    public const string WorkflowId = "8xL8bowB8y25Tqfenm50";
+
+    public static FlowApiClient Client(FakeCluster cluster, Action<FlowClientOptions>? configure = null)
+    {
+        var options = new FlowClientOptions { BaseUri = new Uri("https://search.example:9200"), Handler = cluster };
+        configure?.Invoke(options);
+        return new FlowApiClient(options);
+    }
+
+    public static string Resource(string step, string stepId, string type, string id) =>
+        "{\"workflow_step_name\":\"" + step + "\",\"workflow_step_id\":\"" + stepId + "\",\"resource_type\":\"" + type + "\",\"resource_id\":\"" + id + "\"}";
+
+    public static string State(string workflowId, params string[] resources) =>
+        "{\"workflow_id\":\"" + workflowId + "\",\"state\":\"COMPLETED\",\"provisioning_progress\":\"DONE\",\"provision_start_time\":1710435961112,\"provision_end_time\":1710435968966"
+        + (resources.Length == 0 ? string.Empty : ",\"resources_created\":[" + string.Join(",", resources) + "]") + "}";
+
+    public static string EmptyState(string workflowId) => "{\"workflow_id\":\"" + workflowId + "\",\"state\":\"NOT_STARTED\",\"provisioning_progress\":\"NOT_STARTED\"}";
+
+    // The demo's workflow: connector -> remote model (deployed) -> ingest pipeline -> index, plus a model group.
+    public static readonly string Group = Resource("register_model_group", "model_group", "model_group_id", "GRP0bowB8y25Tqfenm50");
+    public static readonly string Connector = Resource("create_connector", "create_connector_1", "connector_id", "NdjCQYwBLmvn802B0IwE");
+    public static readonly string Model = Resource("register_remote_model", "register_model_2", "model_id", "N9jCQYwBLmvn802B0oyh");
+    public static readonly string Deploy = Resource("deploy_model", "register_model_2", "model_id", "N9jCQYwBLmvn802B0oyh");
+    public static readonly string Pipeline = Resource("create_ingest_pipeline", "create_ingest_pipeline", "pipeline_id", "nlp-ingest-pipeline");
+    public static readonly string Index = Resource("create_index", "create_index", "index_name", "my-nlp-index");
+
+    public static FlowWorkflowState ParseState(string json) => Internal.ResponseReader.ReadWorkflowState(json, WorkflowId);
+}
