@@ -198,7 +198,7 @@ internal static class Fixture
     public static readonly string Model = Resource("register_remote_model", "register_model_2", "model_id", "N9jCQYwBLmvn802B0oyh");
     public static readonly string Deploy = Resource("deploy_model", "register_model_2", "model_id", "N9jCQYwBLmvn802B0oyh");
     public static readonly string Pipeline = Resource("create_ingest_pipeline", "create_ingest_pipeline", "pipeline_id", "nlp-ingest-pipeline");
-    public static readonly string Index = Resource("create_index", "create_index", "index_name", "my-nlp-index");
+    public static readonly string IndexEntry = Resource("create_index", "create_index", "index_name", "my-nlp-index");
 
     public static FlowWorkflowState ParseState(string json) => Internal.ResponseReader.ReadWorkflowState(json, WorkflowId);
 }
