@@ -16,9 +16,8 @@ internal sealed class FakeCluster : HttpMessageHandler
 {
     private readonly Dictionary<string, Queue<Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>>>> _scripts = new();
     private readonly Dictionary<string, Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>>> _last = new();
-    private readonly TimeProvider _clock;
-
-    public FakeCluster(TimeProvider? clock = null) => _clock = clock ?? TimeProvider.System;
+    /// <summary>Stamps each request (the run's fake clock in deprovision tests).</summary>
+    public TimeProvider Clock { get; set; } = TimeProvider.System;
 
     public ConcurrentQueue<SeenRequest> Requests { get; } = new();
 
@@ -56,7 +55,7 @@ internal sealed class FakeCluster : HttpMessageHandler
             uri.OriginalString,
             request.Headers.Authorization?.ToString(),
             request.Headers.TryGetValues("x-tenant-id", out var tenant) ? tenant.Single() : null,
-            _clock.GetUtcNow()));
+            Clock.GetUtcNow()));
         var endpoint = uri.AbsolutePath.EndsWith("/_deprovision", StringComparison.Ordinal) ? "deprovision"
             : uri.AbsolutePath.EndsWith("/_status", StringComparison.Ordinal) ? "status"
             : "root";

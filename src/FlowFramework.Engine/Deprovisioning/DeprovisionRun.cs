@@ -114,7 +114,7 @@ namespace FlowFramework.Engine
                         verdict = await ConfirmAsync(ct).ConfigureAwait(false);
                         break;
                     case FlowDeprovisionResponseKind.NeedsAllowDelete:
-                        _leftovers = FromText(response);
+                        _leftovers = await ReconcileAsync(response, ct).ConfigureAwait(false);
                         CountFailures(response);
                         verdict = Verdict.NeedsAllowDelete;
                         break;
@@ -177,7 +177,7 @@ namespace FlowFramework.Engine
         }
 
         /// <summary>
-        /// After a 202: the leftovers are the status entries the message names (the server's state write is not
+        /// After a 202 or the allow_delete 403: the leftovers are the status entries the message names (the server's state write is not
         /// awaited, so entries it does not name are stale); named resources missing from the status come from the
         /// plan or the catalogue; without a status, the message alone.
         /// </summary>
@@ -234,9 +234,6 @@ namespace FlowFramework.Engine
 
             return leftovers;
         }
-
-        private List<FlowResourceRecord> FromText(FlowDeprovisionResponse response) =>
-            response.FailedResources.Concat(response.NeedsAllowDeleteResources).Distinct().SelectMany(Synthesise).Select(r => Mark(r, response)).ToList();
 
         /// <summary>The plan's entries for a named resource, else one built from the catalogue.</summary>
         private IEnumerable<FlowResourceRecord> Synthesise(FlowResourceKey key)
@@ -304,7 +301,7 @@ namespace FlowFramework.Engine
 
             var backoff = Backoff(_attempt);
             var retryAfter = verdict == Verdict.Transient ? _lastError?.RetryAfter : null;
-            var delay = retryAfter is TimeSpan ra && ra > backoff ? ra : backoff;
+            var delay = retryAfter is TimeSpan ra && ra > backoff ? TimeSpan.FromMilliseconds(Math.Ceiling(ra.TotalMilliseconds)) : backoff;
             if (now + delay > _options.Timeout)
             {
                 _timedOut = true;
@@ -324,7 +321,8 @@ namespace FlowFramework.Engine
             var exponent = Math.Min(attempt - 1, 30);
             var ticks = Math.Min(_options.BaseDelay.Ticks * Math.Pow(2, exponent), _options.MaxDelay.Ticks);
             var jittered = ticks * (0.8 + (0.4 * _random.NextDouble()));
-            return TimeSpan.FromTicks((long)Math.Min(jittered, _options.MaxDelay.Ticks));
+            // Whole milliseconds: timers have millisecond resolution, so the reported wait is the real one.
+            return TimeSpan.FromMilliseconds(Math.Floor(Math.Min(jittered, _options.MaxDelay.Ticks) / TimeSpan.TicksPerMillisecond));
         }
 
         private bool Stop(string why)
