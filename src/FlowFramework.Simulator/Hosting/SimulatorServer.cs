@@ -1,0 +1,97 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using FlowFramework.Simulator.Http;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace FlowFramework.Simulator.Hosting;
+
+/// <summary>The simulator as a Kestrel server; used by Program and, in process, by tests.</summary>
+public sealed class SimulatorServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private SimulatorServer(WebApplication app, Uri baseAddress, string? thumbprint)
+    {
+        _app = app;
+        BaseAddress = baseAddress;
+        CertificateThumbprint = thumbprint;
+    }
+
+    public Uri BaseAddress { get; }
+
+    /// <summary>SHA-256 thumbprint (hex) of the generated certificate with --tls, else null.</summary>
+    public string? CertificateThumbprint { get; }
+
+    public static Task<SimulatorServer> StartAsync(string[] args, CancellationToken ct = default)
+        => StartAsync(SimulatorOptions.Parse(args), ct);
+
+    internal static async Task<SimulatorServer> StartAsync(SimulatorOptions options, CancellationToken ct = default)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        builder.Logging.ClearProviders();
+        if (options.LogLevel is { } level && Enum.TryParse<LogLevel>(level, ignoreCase: true, out var parsed))
+        {
+            builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+            builder.Logging.SetMinimumLevel(parsed);
+        }
+        X509Certificate2? certificate = options.Tls ? CreateCertificate() : null;
+        var (host, port, scheme) = ResolveEndpoint(options);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.Limits.MaxRequestBodySize = 100 * 1024 * 1024;
+            var address = host == "localhost" ? IPAddress.Loopback : IPAddress.Parse(host);
+            k.Listen(address, port, listen =>
+            {
+                if (certificate is not null) { listen.UseHttps(certificate); }
+            });
+        });
+        _ = scheme;
+        var app = builder.Build();
+        var dispatcher = new Dispatcher(options);
+        app.Run(dispatcher.HandleAsync);
+        await app.StartAsync(ct);
+        var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var uri = new Uri(bound.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal));
+        var baseAddress = new Uri($"{(certificate is null ? "http" : "https")}://127.0.0.1:{uri.Port}");
+        return new SimulatorServer(app, baseAddress, certificate is null ? null : Convert.ToHexString(certificate.GetCertHash(HashAlgorithmName.SHA256)));
+    }
+
+    private static (string Host, int Port, string Scheme) ResolveEndpoint(SimulatorOptions options)
+    {
+        if (options.Urls is { } urls)
+        {
+            var first = new Uri(urls.Split(';')[0]);
+            if (first.Scheme == "https") { options.Tls = true; }
+            return (first.Host, first.Port, first.Scheme);
+        }
+        return ("127.0.0.1", options.Port ?? 9200, options.Tls ? "https" : "http");
+    }
+
+    private static X509Certificate2 CreateCertificate()
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var san = new SubjectAlternativeNameBuilder();
+        san.AddDnsName("localhost");
+        san.AddIpAddress(IPAddress.Loopback);
+        request.CertificateExtensions.Add(san.Build());
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, false));
+        using var cert = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
+        return X509CertificateLoader.LoadPkcs12(cert.Export(X509ContentType.Pkcs12), null);
+    }
+
+    public Task WaitForShutdownAsync(CancellationToken ct) => _app.WaitForShutdownAsync(ct);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
