@@ -107,6 +107,22 @@ public class DeprovisionerTests
     }
 
     [Fact]
+    public async Task A_200_whose_confirming_read_still_lists_resources_runs_again()
+    {
+        // Provisioning still in flight added a resource after the server's full deprovision.
+        var cluster = new FakeCluster()
+            .OnDeprovision(Answer.Ok(WorkflowId))
+            .OnStatus(Answer.Json(200, State(WorkflowId, Resource("register_agent", "agent", "agent_id", "AGENT1"))), Answer.Json(200, EmptyState(WorkflowId)));
+        var run = new Run(cluster);
+
+        var outcome = await run.Go(new[] { "my-nlp-index", "nlp-ingest-pipeline" });
+
+        Assert.Equal(FlowDeprovisionStatus.Deprovisioned, outcome.Status);
+        Assert.Equal(2, outcome.Attempts);
+        Assert.Contains(run.Events, e => e.Kind == FlowDeprovisionEventKind.Diagnostic && e.Message.Contains("provisioning may still be running"));
+    }
+
+    [Fact]
     public async Task A_202_then_200_retries_after_about_one_second()
     {
         var cluster = new FakeCluster()
