@@ -210,6 +210,16 @@ namespace FlowFramework.Engine
                     workflowId: workflowId,
                     innerException: ex);
             }
+            catch (InvalidOperationException ex)
+            {
+                // For example a body in a character set the runtime cannot decode.
+                Observe(method, shownPath, null, started, ex.Message);
+                throw new FlowApiException(
+                    FlowErrorKind.InvalidResponse,
+                    "The answer of the cluster at " + _displayBase + " to " + method.Method + " " + shownPath + " could not be read (" + ex.Message + ").",
+                    workflowId: workflowId,
+                    innerException: ex);
+            }
             catch (Exception ex) when (ex is System.IO.IOException || ex is System.Net.Sockets.SocketException)
             {
                 Observe(method, shownPath, null, started, ex.Message);
