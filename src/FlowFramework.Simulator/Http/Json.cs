@@ -7,7 +7,7 @@ namespace FlowFramework.Simulator.Http;
 /// <summary>JSON helpers and the error body shapes that OpenSearch and its plugins send.</summary>
 internal static class Json
 {
-    public static readonly JsonSerializerOptions Compact = new() { WriteIndented = false };
+    public static readonly JsonSerializerOptions Compact = new() { WriteIndented = false, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static JsonNode? Clone(JsonNode? node) => node?.DeepClone();
 

@@ -1,0 +1,207 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using FlowFramework.Simulator.Hosting;
+
+namespace FlowFramework.Simulator.Tests;
+
+/// <summary>A simulator started in process on a free loopback port, with a client and JSON helpers.</summary>
+public sealed class Sim : IAsyncDisposable
+{
+    public const string Wf = "/_plugins/_flow_framework/workflow";
+
+    private Sim(SimulatorServer server, HttpClient client)
+    {
+        Server = server;
+        Client = client;
+    }
+
+    public SimulatorServer Server { get; }
+    public HttpClient Client { get; }
+
+    /// <summary>Starts with fast deprovision pauses unless the caller passes its own.</summary>
+    public static async Task<Sim> StartAsync(params string[] args)
+    {
+        var all = new List<string> { "--port", "0", "--step-pause-ms", "1", "--pass-pause-ms", "10", "--provision-delay-ms", "5" };
+        all.AddRange(args);
+        var server = await SimulatorServer.StartAsync([.. all]);
+        var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, _, _, _) => true };
+        var client = new HttpClient(handler) { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        return new Sim(server, client);
+    }
+
+    public async Task<(int Status, JsonNode? Body, string Text)> SendAsync(string method, string path, object? body = null, string? user = null, string? tenant = null)
+    {
+        using var req = new HttpRequestMessage(new HttpMethod(method), path);
+        if (body is not null)
+        {
+            var text = body is string s ? s : body is JsonNode n ? n.ToJsonString() : System.Text.Json.JsonSerializer.Serialize(body);
+            req.Content = new StringContent(text, Encoding.UTF8, "application/json");
+        }
+        if (user is not null)
+        {
+            req.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(user)));
+        }
+        if (tenant is not null)
+        {
+            req.Headers.Add("x-tenant-id", tenant);
+        }
+        using var resp = await Client.SendAsync(req);
+        var content = await resp.Content.ReadAsStringAsync();
+        JsonNode? json = null;
+        try { json = content.Length > 0 ? JsonNode.Parse(content) : null; } catch (System.Text.Json.JsonException) { }
+        return ((int)resp.StatusCode, json, content);
+    }
+
+    public Task<(int Status, JsonNode? Body, string Text)> GetAsync(string path, string? user = null, string? tenant = null) => SendAsync("GET", path, null, user, tenant);
+    public Task<(int Status, JsonNode? Body, string Text)> PostAsync(string path, object? body = null, string? user = null, string? tenant = null) => SendAsync("POST", path, body, user, tenant);
+
+    /// <summary>Creates a workflow from a template and returns its id (asserting 201).</summary>
+    public async Task<string> CreateAsync(JsonNode template, string query = "", string? user = null, string? tenant = null)
+    {
+        var (status, body, text) = await PostAsync($"{Wf}{query}", template, user, tenant);
+        Assert.True(status is 201 or 202, text);
+        return body!["workflow_id"]!.GetValue<string>();
+    }
+
+    /// <summary>Polls the status until provisioning leaves IN_PROGRESS; returns the full state.</summary>
+    public async Task<JsonObject> WaitProvisionedAsync(string id, string? user = null, string? tenant = null)
+    {
+        for (var i = 0; i < 400; i++)
+        {
+            var (status, body, text) = await GetAsync($"{Wf}/{id}/_status?all=true", user, tenant);
+            Assert.Equal(200, status);
+            var progress = body!["provisioning_progress"]!.GetValue<string>();
+            if (progress is "DONE" or "FAILED")
+            {
+                return body.AsObject();
+            }
+            await Task.Delay(25);
+        }
+        throw new TimeoutException($"workflow {id} still provisioning");
+    }
+
+    public async Task<JsonObject> ProvisionAsync(JsonNode template, string? user = null, string? tenant = null)
+    {
+        var id = await CreateAsync(template, "", user, tenant);
+        var (status, body, text) = await PostAsync($"{Wf}/{id}/_provision", null, user, tenant);
+        Assert.True(status == 202, text);
+        Assert.Equal(id, body!["workflow_id"]!.GetValue<string>());
+        return await WaitProvisionedAsync(id, user, tenant);
+    }
+
+    public async Task ConfigAsync(object config)
+    {
+        var (status, _, text) = await SendAsync("PUT", "/_simulator/config", config);
+        Assert.True(status == 200, text);
+    }
+
+    public static string Err(string message) => new JsonObject { ["error"] = message }.ToJsonString();
+
+    public static string CoreErr(int status, string type, string reason)
+        => new JsonObject
+        {
+            ["error"] = new JsonObject
+            {
+                ["root_cause"] = new JsonArray(new JsonObject { ["type"] = type, ["reason"] = reason }),
+                ["type"] = type,
+                ["reason"] = reason,
+            },
+            ["status"] = status,
+        }.ToJsonString();
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await Server.DisposeAsync();
+    }
+}
+
+/// <summary>Locates ../shared/flow-framework by walking up from the test assembly.</summary>
+public static class Shared
+{
+    public static string? FlowFrameworkDir { get; } = Find();
+
+    private static string? Find()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null)
+        {
+            var candidate = Path.Combine(dir.FullName, "shared", "flow-framework");
+            if (Directory.Exists(Path.Combine(candidate, "upstream")))
+            {
+                return candidate;
+            }
+            dir = dir.Parent;
+        }
+        return null;
+    }
+
+    public static string Upstream(string relative) => Path.Combine(FlowFrameworkDir!, "upstream", relative);
+}
+
+/// <summary>Small templates used across tests.</summary>
+public static class Templates
+{
+    public static JsonObject Connector(string id = "conn") => new()
+    {
+        ["id"] = id,
+        ["type"] = "create_connector",
+        ["user_inputs"] = new JsonObject
+        {
+            ["name"] = "c", ["description"] = "d", ["version"] = "1", ["protocol"] = "http",
+            ["parameters"] = new JsonObject { ["endpoint"] = "api.openai.com" },
+            ["credential"] = new JsonObject { ["key"] = "secret-key" },
+            ["actions"] = new JsonArray(new JsonObject { ["action_type"] = "predict", ["method"] = "POST", ["url"] = "https://x" }),
+        },
+    };
+
+    public static JsonObject Model(string id = "model", string connector = "conn", bool deploy = true) => new()
+    {
+        ["id"] = id,
+        ["type"] = "register_remote_model",
+        ["previous_node_inputs"] = new JsonObject { [connector] = "connector_id" },
+        ["user_inputs"] = new JsonObject { ["name"] = "m", ["deploy"] = deploy },
+    };
+
+    public static JsonObject Pipeline(string pipelineId, string from = "model") => new()
+    {
+        ["id"] = "pipeline",
+        ["type"] = "create_ingest_pipeline",
+        ["previous_node_inputs"] = new JsonObject { [from] = "model_id" },
+        ["user_inputs"] = new JsonObject
+        {
+            ["pipeline_id"] = pipelineId,
+            ["configurations"] = new JsonObject
+            {
+                ["processors"] = new JsonArray(new JsonObject { ["text_embedding"] = new JsonObject { ["model_id"] = $"${{{{{from}.model_id}}}}" } }),
+            },
+        },
+    };
+
+    public static JsonObject Index(string name, string? after = "pipeline") => new()
+    {
+        ["id"] = "index",
+        ["type"] = "create_index",
+        ["previous_node_inputs"] = after is null ? new JsonObject() : new JsonObject { [after] = "pipeline_id" },
+        ["user_inputs"] = new JsonObject { ["index_name"] = name, ["configurations"] = new JsonObject { ["settings"] = new JsonObject() } },
+    };
+
+    public static JsonObject Of(params JsonObject[] nodes)
+    {
+        var array = new JsonArray();
+        foreach (var n in nodes) { array.Add(n); }
+        return new JsonObject { ["name"] = "test", ["workflows"] = new JsonObject { ["provision"] = new JsonObject { ["nodes"] = array } } };
+    }
+
+    public static JsonObject RemoteModel() => Of(Connector(), Model());
+
+    public static JsonObject Full(string pipeline = "p1", string index = "idx1") => Of(Connector(), Model(), Pipeline(pipeline), Index(index));
+
+    public static IEnumerable<JsonObject> Resources(JsonNode state)
+        => (state["resources_created"] as JsonArray ?? []).Select(r => r!.AsObject());
+
+    public static string ResourceId(JsonNode state, string stepName)
+        => Resources(state).First(r => r["workflow_step_name"]!.GetValue<string>() == stepName)["resource_id"]!.GetValue<string>();
+}
