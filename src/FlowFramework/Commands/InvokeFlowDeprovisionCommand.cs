@@ -230,7 +230,7 @@ namespace FlowFramework.Commands
 
         private void OnEvent(WorkflowJob job, FlowDeprovisionEvent ev)
         {
-            WriteVerbose($"Workflow '{job.WorkflowId}': {ev.Message}");
+            WriteVerbose(ev.Message);
             if (ev.Kind == FlowDeprovisionEventKind.AttemptStarting)
             {
                 WriteProgress(job.Progress($"Attempt {ev.Attempt}, {ev.Remaining} left", ev.Attempt, ev.Remaining));

@@ -1,0 +1,259 @@
+using System.Collections.Concurrent;
+using System.Management.Automation;
+
+namespace FlowFramework.Tests;
+
+public class InvokeFlowDeprovisionTests
+{
+    private static FakeCluster Cluster(Func<FakeRequest, FakeResponse> workflowRoutes) =>
+        new(r => r.Path == "/" ? ClusterScripts.Root() : workflowRoutes(r));
+
+    /// <summary>A cluster where every workflow deprovisions cleanly on the first try.</summary>
+    private static FakeCluster CleanCluster()
+    {
+        var deprovisioned = new ConcurrentDictionary<string, bool>();
+        return Cluster(r =>
+        {
+            var id = ClusterScripts.IdOf(r);
+            if (ClusterScripts.IsDeprovision(r))
+            {
+                deprovisioned[id] = true;
+                return new FakeResponse(200, $"{{\"workflow_id\":\"{id}\"}}");
+            }
+            return deprovisioned.ContainsKey(id)
+                ? new FakeResponse(200, ClusterScripts.Status(id, "NOT_STARTED"))
+                : new FakeResponse(200, ClusterScripts.Status(id, "COMPLETED", ClusterScripts.FullResources[..4]));
+        });
+    }
+
+    private static PowerShellSession.Result Run(FakeCluster cluster, string script)
+    {
+        using var ps = new PowerShellSession();
+        return ps.Run($"$c = Connect-FlowCluster '{cluster.Url}' -PassThru\n{script}");
+    }
+
+    [Fact]
+    public void Ids_bind_by_value_and_each_workflow_is_deprovisioned_once()
+    {
+        using var cluster = CleanCluster();
+        var result = Run(cluster, "'wf1','wf2' | Invoke-FlowDeprovision -Connection $c -Force -PassThru");
+        Assert.Empty(result.Errors);
+        var results = result.OfType<FlowDeprovisionResult>().OrderBy(r => r.WorkflowId).ToList();
+        Assert.Equal(new[] { "wf1", "wf2" }, results.Select(r => r.WorkflowId));
+        Assert.All(results, r => Assert.Equal(FlowDeprovisionStatus.Deprovisioned, r.Status));
+        Assert.Equal(1, cluster.RequestList.Count(r => ClusterScripts.IsDeprovision(r) && ClusterScripts.IdOf(r) == "wf1"));
+        Assert.Equal(1, cluster.RequestList.Count(r => ClusterScripts.IsDeprovision(r) && ClusterScripts.IdOf(r) == "wf2"));
+    }
+
+    [Fact]
+    public void Piped_leftovers_of_one_workflow_cause_one_deprovision_and_bind_by_property_name()
+    {
+        using var cluster = CleanCluster();
+        using var ps = new PowerShellSession();
+        var leftovers = new[]
+        {
+            new FlowResource("wf1", "create_connector", "c", "connector_id", "conn1", "delete_connector", false, FlowResourceStatus.Failed, "busy", 3),
+            new FlowResource("wf1", "register_remote_model", "m", "model_id", "model1", "delete_model", false, FlowResourceStatus.Failed, "busy", 3),
+            new FlowResource("wf1", "create_index", "i", "index_name", "my-index", "delete_index", true, FlowResourceStatus.NeedsAllowDelete, null, 3),
+        };
+        var result = ps.Run($"$c = Connect-FlowCluster '{cluster.Url}' -PassThru; $left | Invoke-FlowDeprovision -Connection $c -Force -PassThru",
+            new Dictionary<string, object?> { ["left"] = leftovers });
+        Assert.Empty(result.Errors);
+        Assert.Equal("wf1", Assert.Single(result.OfType<FlowDeprovisionResult>()).WorkflowId);
+        var post = Assert.Single(cluster.RequestList, ClusterScripts.IsDeprovision);
+        Assert.Equal("", post.Query); // -AllowDelete is never inferred from the piped index leftover
+    }
+
+    [Fact]
+    public void A_pscustomobject_with_workflow_id_binds()
+    {
+        using var cluster = CleanCluster();
+        var result = Run(cluster, "[pscustomobject]@{ workflow_id = 'wfx' } | Invoke-FlowDeprovision -Connection $c -Force -PassThru");
+        Assert.Empty(result.Errors);
+        Assert.Equal("wfx", Assert.Single(result.OfType<FlowDeprovisionResult>()).WorkflowId);
+    }
+
+    [Fact]
+    public void WhatIf_reads_the_plan_and_sends_nothing_that_changes_the_cluster()
+    {
+        using var cluster = CleanCluster();
+        var result = Run(cluster, "Invoke-FlowDeprovision -Connection $c -WorkflowId wf1 -WhatIf");
+        Assert.Empty(result.Errors);
+        Assert.Empty(result.Output);
+        Assert.DoesNotContain(cluster.RequestList, r => r.Method != "GET");
+        Assert.Contains(cluster.RequestList, ClusterScripts.IsStatus);
+    }
+
+    [Fact]
+    public void AllowDelete_expands_wildcards_against_the_workflows_index_and_pipeline_ids_only()
+    {
+        var deprovisioned = false;
+        using var cluster = Cluster(r =>
+        {
+            if (ClusterScripts.IsDeprovision(r))
+            {
+                deprovisioned = true;
+                return new FakeResponse(200, "{\"workflow_id\":\"wf1\"}");
+            }
+            return new FakeResponse(200, deprovisioned ? ClusterScripts.Status("wf1", "NOT_STARTED") : ClusterScripts.Status("wf1", "COMPLETED", ClusterScripts.FullResources));
+        });
+        var result = Run(cluster, "Invoke-FlowDeprovision -Connection $c -WorkflowId wf1 -AllowDelete 'my-*','conn*','absent-index' -Force -PassThru");
+        var post = Assert.Single(cluster.RequestList, ClusterScripts.IsDeprovision);
+        Assert.Equal("allow_delete=my-index%2Cmy-pipeline", post.Query.Replace("%2c", "%2C").Replace(",", "%2C"));
+        var sent = Assert.Single(result.OfType<FlowDeprovisionResult>()).AllowDeleteSent;
+        Assert.Equal(new[] { "my-index", "my-pipeline" }, sent);
+        Assert.Contains(result.Warnings, w => w.Contains("'absent-index'"));
+        Assert.Contains(result.Warnings, w => w.Contains("'conn*'"));
+    }
+
+    [Fact]
+    public void AllowDelete_matching_is_case_sensitive_like_the_server()
+    {
+        using var cluster = Cluster(r => ClusterScripts.IsDeprovision(r)
+            ? ClusterScripts.Error(403, "These resources require the allow_delete parameter to deprovision: [index_name my-index].")
+            : new FakeResponse(200, ClusterScripts.Status("wf1", "COMPLETED", ClusterScripts.FullResources[5])));
+        var result = Run(cluster, "Invoke-FlowDeprovision -Connection $c -WorkflowId wf1 -AllowDelete 'MY-INDEX' -Force");
+        var post = Assert.Single(cluster.RequestList, ClusterScripts.IsDeprovision);
+        Assert.Equal("", post.Query);
+        Assert.Contains(result.Warnings, w => w.Contains("'MY-INDEX'"));
+    }
+
+    [Fact]
+    public void Only_allow_delete_leftovers_give_NeedsAllowDelete_objects_and_error_without_retrying()
+    {
+        using var cluster = Cluster(r => ClusterScripts.IsDeprovision(r)
+            ? ClusterScripts.Error(403, "These resources require the allow_delete parameter to deprovision: [index_name my-index].")
+            : new FakeResponse(200, ClusterScripts.Status("wf1", "COMPLETED", ClusterScripts.FullResources[5])));
+        var result = Run(cluster, "Invoke-FlowDeprovision -Connection $c -WorkflowId wf1 -Force");
+        var left = Assert.Single(result.OfType<FlowResource>());
+        Assert.Equal(FlowResourceStatus.NeedsAllowDelete, left.Status);
+        Assert.Equal("my-index", left.ResourceId);
+        Assert.Equal("wf1", left.WorkflowId);
+        var error = Assert.Single(result.Errors);
+        Assert.Equal("FlowDeprovisionNeedsAllowDelete,FlowFramework.Commands.InvokeFlowDeprovisionCommand", error.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.InvalidOperation, error.CategoryInfo.Category);
+        Assert.Equal("wf1", error.TargetObject);
+        Assert.Contains("-AllowDelete my-index", error.ErrorDetails.RecommendedAction);
+        Assert.Single(cluster.RequestList, ClusterScripts.IsDeprovision);
+    }
+
+    [Fact]
+    public void Leftovers_that_keep_failing_are_written_with_a_reason_and_a_ResourceBusy_error()
+    {
+        using var cluster = Cluster(r => ClusterScripts.IsDeprovision(r)
+            ? ClusterScripts.Error(202, "Failed to deprovision some resources: [connector_id conn1].")
+            : new FakeResponse(200, ClusterScripts.Status("wf1", "COMPLETED", ClusterScripts.FullResources[0])));
+        var result = Run(cluster, "Invoke-FlowDeprovision -Connection $c -WorkflowId wf1 -MaxAttempts 1 -Force");
+        var left = Assert.Single(result.OfType<FlowResource>());
+        Assert.Equal(FlowResourceStatus.Failed, left.Status);
+        Assert.Equal("conn1", left.ResourceId);
+        Assert.False(string.IsNullOrWhiteSpace(left.Reason));
+        var error = Assert.Single(result.Errors);
+        Assert.Equal("FlowDeprovisionIncomplete,FlowFramework.Commands.InvokeFlowDeprovisionCommand", error.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.ResourceBusy, error.CategoryInfo.Category);
+        Assert.Equal("wf1", error.TargetObject);
+        Assert.Contains("Invoke-FlowDeprovision", error.ErrorDetails.RecommendedAction);
+    }
+
+    [Fact]
+    public void An_unknown_workflow_is_a_non_terminating_ObjectNotFound_and_the_pipeline_goes_on()
+    {
+        using var cluster = Cluster(r =>
+        {
+            var id = ClusterScripts.IdOf(r);
+            if (id == "missing")
+            {
+                return ClusterScripts.Error(404, "Fail to find workflow status of missing");
+            }
+            return ClusterScripts.IsDeprovision(r)
+                ? new FakeResponse(200, "{\"workflow_id\":\"ok\"}")
+                : new FakeResponse(200, ClusterScripts.Status(id, "NOT_STARTED"));
+        });
+        var result = Run(cluster, "'missing','ok' | Invoke-FlowDeprovision -Connection $c -Force -PassThru");
+        var error = Assert.Single(result.Errors);
+        Assert.Equal("FlowWorkflowNotFound,FlowFramework.Commands.InvokeFlowDeprovisionCommand", error.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.ObjectNotFound, error.CategoryInfo.Category);
+        Assert.Equal("missing", error.TargetObject);
+        var results = result.OfType<FlowDeprovisionResult>().ToDictionary(r => r.WorkflowId);
+        Assert.Equal(FlowDeprovisionStatus.NotFound, results["missing"].Status);
+        Assert.Equal(FlowDeprovisionStatus.Deprovisioned, results["ok"].Status);
+    }
+
+    [Fact]
+    public void Forbidden_is_a_PermissionDenied_error_with_the_servers_message()
+    {
+        using var cluster = Cluster(_ => ClusterScripts.Error(403, "Failed to get workflow status."));
+        var result = Run(cluster, "Invoke-FlowDeprovision -Connection $c -WorkflowId wf1 -Force");
+        var error = Assert.Single(result.Errors);
+        Assert.Equal("FlowAccessDenied,FlowFramework.Commands.InvokeFlowDeprovisionCommand", error.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.PermissionDenied, error.CategoryInfo.Category);
+        Assert.Contains("Failed to get workflow status.", error.Exception.Message);
+        Assert.Equal("wf1", error.TargetObject);
+    }
+
+    [Fact]
+    public void Rejected_credentials_stop_the_whole_command()
+    {
+        using var cluster = new FakeCluster(r => r.Path == "/" ? ClusterScripts.Root() : new FakeResponse(401,
+            "{\"error\":{\"root_cause\":[{\"type\":\"security_exception\",\"reason\":\"Unauthorized\"}],\"type\":\"security_exception\",\"reason\":\"Unauthorized\"},\"status\":401}"));
+        var result = Run(cluster, "'wf1','wf2','wf3' | Invoke-FlowDeprovision -Connection $c -Force -ThrottleLimit 1");
+        var error = Assert.Single(result.Errors);
+        Assert.Equal("FlowAuthenticationFailed,FlowFramework.Commands.InvokeFlowDeprovisionCommand", error.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.AuthenticationError, error.CategoryInfo.Category);
+        Assert.DoesNotContain(cluster.RequestList, r => r.Path.Contains("wf3"));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    public void An_empty_id_is_InvalidArgument_and_sends_no_request(string id)
+    {
+        using var cluster = CleanCluster();
+        var result = Run(cluster, $"Invoke-FlowDeprovision -Connection $c -WorkflowId '{id}' -Force");
+        var error = Assert.Single(result.Errors);
+        Assert.Equal("FlowInvalidWorkflowId,FlowFramework.Commands.InvokeFlowDeprovisionCommand", error.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.InvalidArgument, error.CategoryInfo.Category);
+        Assert.DoesNotContain(cluster.RequestList, r => r.Path != "/");
+    }
+
+    [Fact]
+    public void Ids_with_reserved_characters_are_escaped_into_the_path()
+    {
+        using var cluster = CleanCluster();
+        var result = Run(cluster, "Invoke-FlowDeprovision -Connection $c -WorkflowId 'a/b?c#d%e+f g' -Force -PassThru");
+        Assert.Empty(result.Errors);
+        Assert.Contains(cluster.RequestList, r => r.Path == "/_plugins/_flow_framework/workflow/a%2Fb%3Fc%23d%25e%2Bf%20g/_deprovision");
+    }
+
+    [Fact]
+    public void Model_groups_are_reported_retained_with_a_warning()
+    {
+        var deprovisioned = false;
+        using var cluster = Cluster(r =>
+        {
+            if (ClusterScripts.IsDeprovision(r))
+            {
+                deprovisioned = true;
+                return new FakeResponse(200, "{\"workflow_id\":\"wf1\"}");
+            }
+            return new FakeResponse(200, deprovisioned ? ClusterScripts.Status("wf1", "NOT_STARTED") : ClusterScripts.Status("wf1", "COMPLETED", ClusterScripts.FullResources[..4]));
+        });
+        var result = Run(cluster, "Invoke-FlowDeprovision -Connection $c -WorkflowId wf1 -Force -PassThru");
+        var outcome = Assert.Single(result.OfType<FlowDeprovisionResult>());
+        var retained = Assert.Single(outcome.Retained);
+        Assert.Equal("group1", retained.ResourceId);
+        Assert.Equal(FlowResourceStatus.Retained, retained.Status);
+        Assert.Contains(result.Warnings, w => w.Contains("model_group_id group1"));
+        Assert.Empty(result.OfType<FlowResource>());
+    }
+
+    [Fact]
+    public void Verbose_shows_each_request_and_progress_completes()
+    {
+        using var cluster = CleanCluster();
+        var result = Run(cluster, "Invoke-FlowDeprovision -Connection $c -WorkflowId wf1 -Force -Verbose");
+        Assert.Contains(result.Verbose, v => v.StartsWith("POST /_plugins/_flow_framework/workflow/wf1/_deprovision -> 200", StringComparison.Ordinal));
+        Assert.Contains(result.Verbose, v => v.StartsWith("GET /_plugins/_flow_framework/workflow/wf1/_status?all=true -> 200", StringComparison.Ordinal));
+        Assert.Contains(result.Progress, p => p.RecordType == ProgressRecordType.Completed);
+    }
+}
