@@ -1,0 +1,188 @@
+# The packaged module as a user gets it: import, exports, help, package rules, install, dependency isolation.
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'FlowTestHelpers.psm1') -Force
+    $script:Manifest = $env:FLOW_TEST_MODULE
+    $script:PackageRoot = Split-Path -Parent $Manifest
+    Import-Module (Join-Path $env:FLOW_TEST_REPO_ROOT 'build/Package.psm1') -Force
+}
+
+Describe 'Importing the packaged module' {
+    It 'exports exactly the cmdlets the manifest lists, and nothing else' {
+        $result = Invoke-FreshPwsh -Script @"
+`$m = Import-Module '$Manifest' -PassThru
+(Get-Command -Module FlowFramework | Sort-Object Name | ForEach-Object Name) -join ','
+'functions=' + `$m.ExportedFunctions.Count + ';aliases=' + `$m.ExportedAliases.Count + ';variables=' + `$m.ExportedVariables.Count
+"@
+        $result.ExitCode | Should -Be 0
+        $declared = (Import-PowerShellDataFile $Manifest).CmdletsToExport | Sort-Object
+        $lines = $result.Output -split "`r?`n" | Where-Object { $_ }
+        $lines[0] | Should -Be ($declared -join ',')
+        $lines[1] | Should -Be 'functions=0;aliases=0;variables=0'
+    }
+
+    It 'has full help with every parameter and at least three examples for <_>' -ForEach @('Connect-FlowCluster', 'Disconnect-FlowCluster', 'Get-FlowWorkflowStatus', 'Invoke-FlowDeprovision') {
+        $result = Invoke-FreshPwsh -Script @"
+Import-Module '$Manifest'
+`$help = Get-Help $_ -Full
+`$help.Synopsis
+'examples=' + @(`$help.examples.example).Count
+`$common = [System.Management.Automation.Cmdlet]::CommonParameters + [System.Management.Automation.Cmdlet]::OptionalCommonParameters
+`$undocumented = (Get-Command $_).Parameters.Keys | Where-Object { `$common -notcontains `$_ } | Where-Object {
+    -not (`$help.parameters.parameter | Where-Object name -eq `$_ | Where-Object { `$_.description.Text }) }
+'undocumented=' + (@(`$undocumented) -join ',')
+"@
+        $result.ExitCode | Should -Be 0
+        $lines = $result.Output -split "`r?`n" | Where-Object { $_ }
+        $lines[0] | Should -Not -BeLike "*$_*[<CommonParameters>]*"
+        $lines[0].Length | Should -BeGreaterThan 20
+        [int]($lines[1] -replace 'examples=') | Should -BeGreaterOrEqual 3
+        $lines[2] | Should -Be 'undocumented='
+    }
+
+    It 'keeps the module version in the manifest only, and every assembly carries it' {
+        $version = (Import-PowerShellDataFile $Manifest).ModuleVersion
+        $dll = [System.Reflection.AssemblyName]::GetAssemblyName((Join-Path $PackageRoot 'FlowFramework.dll'))
+        $engine = [System.Reflection.AssemblyName]::GetAssemblyName((Join-Path $PackageRoot 'dependencies/FlowFramework.Engine.dll'))
+        $dll.Version.ToString() | Should -Be "$version.0"
+        $engine.Version.ToString() | Should -Be "$version.0"
+        Split-Path -Leaf $PackageRoot | Should -Be $version
+        Get-ChildItem -Path (Join-Path $env:FLOW_TEST_REPO_ROOT 'src'), (Join-Path $env:FLOW_TEST_REPO_ROOT 'Directory.Build.props') -Recurse -File -Include *.csproj, *.props |
+            Select-String -Pattern '<(Version|AssemblyVersion)>\d' | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'The package allowlist' {
+    BeforeEach {
+        $script:copy = Join-Path $TestDrive ([guid]::NewGuid())
+        Copy-Item -Path $PackageRoot -Destination $copy -Recurse
+    }
+
+    It 'accepts the package the build made' {
+        { Assert-FlowPackage -Path $PackageRoot } | Should -Not -Throw
+        (Get-ChildItem $PackageRoot -Recurse -File).Count | Should -Be @(Get-FlowPackageAllowlist).Count
+    }
+
+    It 'fails when System.Management.Automation.dll is in the package' {
+        Set-Content -Path (Join-Path $copy 'dependencies/System.Management.Automation.dll') -Value 'x'
+        { Assert-FlowPackage -Path $copy } | Should -Throw '*forbidden file*System.Management.Automation.dll*'
+    }
+
+    It 'fails when Newtonsoft.Json.dll is in the package' {
+        Set-Content -Path (Join-Path $copy 'Newtonsoft.Json.dll') -Value 'x'
+        { Assert-FlowPackage -Path $copy } | Should -Throw '*forbidden file*Newtonsoft.Json.dll*'
+    }
+
+    It 'fails when a listed file is missing' {
+        Remove-Item (Join-Path $copy 'dependencies/Polly.Core.dll')
+        { Assert-FlowPackage -Path $copy } | Should -Throw "*listed file 'dependencies/Polly.Core.dll' is missing*"
+    }
+
+    It 'fails when an unlisted file is present' {
+        Set-Content -Path (Join-Path $copy 'notes.txt') -Value 'x'
+        { Assert-FlowPackage -Path $copy } | Should -Throw "*unexpected file 'notes.txt'*"
+    }
+
+    It 'New-FlowPackage fails when the build output lacks a listed dependency' {
+        $fakeBuild = Join-Path $TestDrive 'fake-build'
+        $null = New-Item -ItemType Directory $fakeBuild
+        Copy-Item (Join-Path $PackageRoot 'FlowFramework.dll'), (Join-Path $PackageRoot 'FlowFramework.format.ps1xml') $fakeBuild
+        { New-FlowPackage -BuildOutput $fakeBuild -Manifest $Manifest -HelpFile (Join-Path $PackageRoot 'en-US/FlowFramework.dll-Help.xml') -Destination (Join-Path $TestDrive 'pkg') } |
+            Should -Throw "*listed dependency 'FlowFramework.Engine.dll' is not in the build output*"
+    }
+}
+
+Describe 'The .nupkg' {
+    It 'installs with Install-PSResource from a local folder repository and imports' {
+        $nupkgDir = Join-Path $env:FLOW_TEST_REPO_ROOT 'out/nupkg'
+        $repoName = 'FlowLocal' + [guid]::NewGuid().ToString('N').Substring(0, 8)
+        $result = Invoke-FreshPwsh -TimeoutSec 180 -Script @"
+`$ErrorActionPreference = 'Stop'
+`$version = (Import-PowerShellDataFile '$Manifest').ModuleVersion
+Register-PSResourceRepository -Name '$repoName' -Uri '$nupkgDir' -Trusted
+try {
+    Install-PSResource -Name FlowFramework -Version `$version -Repository '$repoName' -Scope CurrentUser -TrustRepository -Reinstall -Quiet
+    `$installed = Get-InstalledPSResource -Name FlowFramework -Version `$version
+    'installed=' + `$installed.Version
+    `$m = Import-Module (Join-Path `$installed.InstalledLocation "FlowFramework/`$version/FlowFramework.psd1") -PassThru
+    'commands=' + ((Get-Command -Module FlowFramework | ForEach-Object Name | Sort-Object) -join ',')
+    Remove-Module FlowFramework
+    Uninstall-PSResource -Name FlowFramework -Version `$version -Scope CurrentUser
+}
+finally { Unregister-PSResourceRepository -Name '$repoName' }
+"@
+        $result.Errors | Should -BeNullOrEmpty
+        $result.ExitCode | Should -Be 0
+        $result.Output | Should -Match 'installed=\d+\.\d+\.\d+'
+        $result.Output | Should -Match 'commands=Connect-FlowCluster,Disconnect-FlowCluster,Get-FlowWorkflowStatus,Invoke-FlowDeprovision'
+    }
+}
+
+Describe 'Dependency isolation from another module''s Polly.Core' {
+    BeforeAll {
+        $script:sim = Start-FlowSimulator -ArgumentList @('--step-pause-ms', '1', '--pass-pause-ms', '5')
+        $script:template = @{
+            name = 'isolation'; use_case = 'REGISTER_REMOTE_MODEL'; version = @{ template = '1.0.0'; compatibility = @('2.12.0', '3.0.0') }
+            workflows = @{ provision = @{ nodes = @(
+                @{ id = 'create_connector'; type = 'create_connector'; user_inputs = @{
+                    name = 'c'; description = 'd'; version = '1'; protocol = 'http'
+                    parameters = @{ endpoint = 'api.openai.com'; model = 'gpt-3.5-turbo' }
+                    credential = @{ openAI_key = 'k' }
+                    actions = @(@{ action_type = 'predict'; method = 'POST'; url = 'https://api.openai.com/v1/chat/completions' }) } }
+                @{ id = 'register_model'; type = 'register_remote_model'; previous_node_inputs = @{ create_connector = 'connector_id' }
+                   user_inputs = @{ name = 'm'; function_name = 'remote'; deploy = $true } }
+            ) } }
+        }
+        $script:probe = @'
+$p = [Polly.ResiliencePipelineBuilder]::new().Build()
+$script:ran = $false
+$p.Execute([Action]{ $script:ran = $true })
+$foreign = [Polly.ResiliencePipelineBuilder].Assembly
+'foreign=' + [System.Diagnostics.FileVersionInfo]::GetVersionInfo($foreign.Location).FileVersion + ';ran=' + $script:ran
+$ours = [System.Runtime.Loader.AssemblyLoadContext]::All | Where-Object Name -eq 'FlowFramework' | ForEach-Object Assemblies | Where-Object { $_.GetName().Name -eq 'Polly.Core' }
+'ours=' + [System.Diagnostics.FileVersionInfo]::GetVersionInfo($ours.Location).FileVersion + ';' + ($ours.Location -like '*dependencies*')
+'@
+    }
+    AfterAll { $sim | Stop-FlowSimulator }
+
+    It 'works when the other Polly.Core <Order>' -ForEach @(
+        @{ Order = 'is loaded first'; First = $true }
+        @{ Order = 'is loaded after ours'; First = $false }
+    ) {
+        $id = New-ProvisionedWorkflow -Simulator $sim -Template $template
+        $loadForeign = "Add-Type -Path '$($env:FLOW_TEST_FOREIGN_POLLY)'"
+        $useOurs = @"
+Import-Module '$Manifest'
+`$r = Invoke-FlowDeprovision -WorkflowId '$id' -Connection (Connect-FlowCluster '$($sim.Url)' -PassThru) -Force -PassThru
+'result=' + `$r.Status
+"@
+        $script = if ($First) { "$loadForeign`n$useOurs`n$probe" } else { "$useOurs`n$loadForeign`n$probe" }
+        $result = Invoke-FreshPwsh -Script ("`$ErrorActionPreference = 'Stop'`n" + $script)
+        $result.Errors | Should -BeNullOrEmpty
+        $result.ExitCode | Should -Be 0
+        $result.Output | Should -Match 'result=Deprovisioned'
+        $result.Output | Should -Match 'foreign=8\.4\.2[.\d]*;ran=True'
+        $result.Output | Should -Match 'ours=8\.9\.1[.\d]*;True'
+    }
+}
+
+Describe 'Connect-FlowCluster against the simulator' {
+    BeforeAll { $script:sim = Start-FlowSimulator -ArgumentList @('--user', 'ops:Very$ecret-42:all_access') }
+    AfterAll { $sim | Stop-FlowSimulator }
+
+    It 'says what answered, and no stream shows the password' {
+        $result = Invoke-FreshPwsh -Script @"
+Import-Module '$Manifest'
+`$cred = [pscredential]::new('ops', (ConvertTo-SecureString 'Very`$ecret-42' -AsPlainText -Force))
+`$c = Connect-FlowCluster '$($sim.Url)' -Credential `$cred -PassThru -Verbose -Debug *>&1
+`$c | Format-List * | Out-String
+`$c | Where-Object { `$_ -is [FlowFramework.FlowConnection] } | ConvertTo-Json
+`$bad = [pscredential]::new('ops', (ConvertTo-SecureString 'wrong-Very`$ecret-42' -AsPlainText -Force))
+try { Connect-FlowCluster '$($sim.Url)' -Credential `$bad -Verbose -Debug *>&1 } catch { 'caught=' + `$_.FullyQualifiedErrorId }
+`$Error | Format-List * -Force | Out-String
+"@
+        $result.ExitCode | Should -Be 0
+        $result.Output | Should -Match 'Connected to http://127\.0\.0\.1:\d+/: opensearch 3\.'
+        $result.Output | Should -Match 'caught=FlowAuthenticationFailed'
+        $result.Output + $result.Errors | Should -Not -Match 'Very\$ecret-42'
+    }
+}
