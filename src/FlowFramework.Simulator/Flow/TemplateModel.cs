@@ -87,7 +87,8 @@ internal static class TemplateModel
                     foreach (var e in value as JsonArray ?? []) { edges.Add(ParseEdge(e as JsonObject ?? [])); }
                     break;
                 default:
-                    throw new FlowException($"Unable to parse field [{field}] in a workflow object.", 400);
+                    // Workflow.parse skips fields it does not know.
+                    break;
             }
         }
         if (nodes.Count == 0)

@@ -355,7 +355,7 @@ internal sealed class MlService(ClusterStore store, bool multiTenancy)
         {
             return OpResult.Fail(SimResponse.Core(400, "illegal_argument_exception", "agent name is null"));
         }
-        if (Json.AsText(body["type"]) is not ("flow" or "conversational" or "conversational_flow" or "plan_execute_and_reflect"))
+        if ((Json.AsText(body["type"]) ?? "").ToLowerInvariant() is not ("flow" or "conversational" or "conversational_flow" or "plan_execute_and_reflect"))
         {
             return OpResult.Fail(SimResponse.Core(400, "illegal_argument_exception", $"{Json.AsText(body["type"])} is not a valid Agent Type"));
         }
