@@ -339,7 +339,12 @@ internal sealed class RequestLog
 
     public void Add(RequestLogEntry e)
     {
-        lock (_entries) { _entries.Add(e); }
+        lock (_entries)
+        {
+            // Bounded so a long benchmark cannot exhaust memory; the oldest entries go first.
+            if (_entries.Count >= 100_000) { _entries.RemoveRange(0, 10_000); }
+            _entries.Add(e);
+        }
     }
 
     public void Clear()
