@@ -52,7 +52,7 @@ function Invoke-FreshPwsh {
     param([Parameter(Mandatory)][string[]] $Arguments)
     Push-Location $Root
     try {
-        & dotnet pwsh -NoProfile -NonInteractive @Arguments
+        & dotnet pwsh -NoProfile -NonInteractive @Arguments | Out-Host
         return $LASTEXITCODE
     }
     finally { Pop-Location }
@@ -95,7 +95,7 @@ function Restore-TestDependencies {
     $packages = Get-NuGetPackagesFolder
     [pscustomobject]@{
         Pester = Join-Path $packages 'pester/5.7.1/tools/Pester.psd1'
-        ForeignPolly = Join-Path $packages 'polly.core/8.4.2/lib/netstandard2.0/Polly.Core.dll'
+        ForeignPolly = Join-Path $packages 'polly.core/8.4.2/lib/net8.0/Polly.Core.dll'
     }
 }
 

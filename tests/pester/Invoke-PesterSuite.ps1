@@ -12,6 +12,9 @@ param(
     [string[]] $Path = @($PSScriptRoot)
 )
 $ErrorActionPreference = 'Stop'
+# Plain text everywhere (this process and the fresh ones tests start): escape codes in messages only get in the way.
+$env:NO_COLOR = '1'
+$PSStyle.OutputRendering = 'PlainText'
 Import-Module $PesterModule -Force
 
 # Test files read these instead of guessing paths; each test file starts its own processes from them.
@@ -24,9 +27,6 @@ $configuration = New-PesterConfiguration
 $configuration.Run.Path = $Path
 $configuration.Run.PassThru = $true
 $configuration.Output.Verbosity = 'Normal'
-$configuration.TestResult.Enabled = $true
-$configuration.TestResult.OutputFormat = 'NUnitXml'
-$configuration.TestResult.OutputPath = Join-Path (Split-Path -Parent $CountsFile) 'pester.xml'
 $result = Invoke-Pester -Configuration $configuration
 
 [pscustomobject]@{
