@@ -78,6 +78,8 @@ namespace FlowFramework.Internal
 
         public void Dispose()
         {
+            // Anything still running in the background (the pipeline was stopped) ends now.
+            _cancellation.Cancel();
             _cancellation.Dispose();
             Dispatcher.Dispose();
             _implicitConnection?.Dispose();

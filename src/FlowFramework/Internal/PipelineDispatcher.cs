@@ -20,9 +20,9 @@ namespace FlowFramework.Internal
             {
                 _queue.Add(action);
             }
-            catch (InvalidOperationException)
+            catch (Exception ex) when (ex is InvalidOperationException || ex is ObjectDisposedException)
             {
-                // Disposed: the invocation is over and nobody is left to write to.
+                // The invocation is over (stopped or disposed) and nobody is left to write to.
             }
         }
 
