@@ -170,7 +170,7 @@ namespace FlowFramework.Commands
                 foreach (var step in plan.Steps)
                 {
                     n++;
-                    ShouldProcess($"Workflow {plan.WorkflowId}, step {n} of {plan.Steps.Count}: {step.Description} - {Describe(step.Action, step.Resource.ResourceId)}", null, null);
+                    ShouldProcess($"Workflow {plan.WorkflowId}, step {n} of {plan.Steps.Count}: {Describe(step)}", null, null);
                 }
                 return false;
             }
@@ -184,7 +184,7 @@ namespace FlowFramework.Commands
             text.Append($"Deprovision {target}: {plan.Steps.Count} step(s) in this order:");
             foreach (var step in plan.Steps)
             {
-                text.Append($"{Environment.NewLine}  {step.Description} - {Describe(step.Action, step.Resource.ResourceId)}");
+                text.Append($"{Environment.NewLine}  {Describe(step)}");
             }
             if (allowDeleteIds.Count > 0)
             {
@@ -193,18 +193,9 @@ namespace FlowFramework.Commands
             return ShouldProcess(text.ToString(), $"Deprovision {target} and delete what it created?", "Confirm");
         }
 
-        private static string Describe(FlowPlannedAction action, string resourceId)
-        {
-            switch (action)
-            {
-                case FlowPlannedAction.NeedsAllowDelete:
-                    return $"skipped: needs -AllowDelete {resourceId}";
-                case FlowPlannedAction.RetainedByServer:
-                    return "kept: the server drops it from the workflow without deleting it";
-                default:
-                    return "delete";
-            }
-        }
+        // The engine's description already says why a step is skipped or kept; only deletions need the word.
+        private static string Describe(FlowPlannedStep step) =>
+            step.Action == FlowPlannedAction.Delete ? step.Description + " (delete)" : step.Description;
 
         private async Task<bool> RunJobAsync(WorkflowJob job, IReadOnlyList<string> allowDeleteIds, CancellationToken ct)
         {
