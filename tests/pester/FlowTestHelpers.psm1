@@ -90,7 +90,8 @@ function New-ProvisionedWorkflow {
 function Get-SimulatorRequests {
     [CmdletBinding()]
     param([Parameter(Mandatory)] $Simulator)
-    @((Invoke-Simulator -Simulator $Simulator -Path '/_simulator/requests').Body)
+    $body = (Invoke-Simulator -Simulator $Simulator -Path '/_simulator/requests').Body
+    @($body | ForEach-Object { $_ })   # one JSON array in, one object per request out
 }
 
 function Invoke-FreshPwsh {
@@ -115,4 +116,62 @@ function Invoke-FreshPwsh {
     [pscustomobject]@{ ExitCode = $process.ExitCode; Output = $out.Result; Errors = $err.Result }
 }
 
-Export-ModuleMember -Function Start-FlowSimulator, Stop-FlowSimulator, Invoke-Simulator, New-ProvisionedWorkflow, Get-SimulatorRequests, Invoke-FreshPwsh
+function Clear-SimulatorState {
+    <# Forgets the request log and every injected fault; optionally sets config keys (snake_case, e.g. undeploy_lag_ms). #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory)] $Simulator, [hashtable] $Config)
+    $null = Invoke-Simulator -Simulator $Simulator -Method DELETE -Path '/_simulator/faults'
+    $null = Invoke-Simulator -Simulator $Simulator -Method DELETE -Path '/_simulator/requests'
+    if ($Config) {
+        $r = Invoke-Simulator -Simulator $Simulator -Method PUT -Path '/_simulator/config' -Body $Config
+        if ($r.Status -ne 200) { throw "config failed: $($r.Status) $($r.Body | ConvertTo-Json -Compress)" }
+    }
+}
+
+function Add-SimulatorFault {
+    <# Injects a fault: kind 429|503|500|reset|slow|malformed on requests whose path matches the regex. #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory)] $Simulator, [Parameter(Mandatory)][string] $Path, [Parameter(Mandatory)][string] $Kind,
+        [string] $Method, [int] $Count, [int] $RetryAfterSeconds, [int] $DelayMs)
+    $body = @{ path = $Path; kind = $Kind }
+    if ($Method) { $body.method = $Method }
+    if ($PSBoundParameters.ContainsKey('Count')) { $body.count = $Count }
+    if ($PSBoundParameters.ContainsKey('RetryAfterSeconds')) { $body.retry_after_seconds = $RetryAfterSeconds }
+    if ($PSBoundParameters.ContainsKey('DelayMs')) { $body.delay_ms = $DelayMs }
+    $r = Invoke-Simulator -Simulator $Simulator -Method POST -Path '/_simulator/faults' -Body $body
+    if ($r.Status -notin 200, 201) { throw "fault failed: $($r.Status) $($r.Body | ConvertTo-Json -Compress)" }
+}
+
+function New-FlowTestTemplate {
+    <#
+    .SYNOPSIS
+    The demo's template (demo/demo-template.json) with index and pipeline names made unique by a suffix, so many
+    copies can be provisioned on one simulator.
+    #>
+    [CmdletBinding()]
+    param([string] $Suffix = [guid]::NewGuid().ToString('n').Substring(0, 8))
+    $raw = Get-Content -LiteralPath (Join-Path $env:FLOW_TEST_REPO_ROOT 'demo/demo-template.json') -Raw
+    $raw.Replace('"demo-embedding-pipeline"', "`"demo-embedding-pipeline-$Suffix`"").Replace('"demo-passages"', "`"demo-passages-$Suffix`"")
+}
+
+function Get-MaxInFlight {
+    <#
+    .SYNOPSIS
+    The largest number of requests that overlapped in time, from the request log's start_ms/end_ms.
+    An end at the same millisecond as a start does not count as overlapping.
+    #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory)][AllowEmptyCollection()][object[]] $Requests)
+    $events = foreach ($r in $Requests) {
+        [pscustomobject]@{ At = [double]$r.start_ms; Delta = 1 }
+        [pscustomobject]@{ At = [double]$r.end_ms; Delta = -1 }
+    }
+    $now = 0; $max = 0
+    foreach ($e in ($events | Sort-Object At, Delta)) {
+        $now += $e.Delta
+        if ($now -gt $max) { $max = $now }
+    }
+    $max
+}
+
+Export-ModuleMember -Function Start-FlowSimulator, Stop-FlowSimulator, Invoke-Simulator, New-ProvisionedWorkflow, Get-SimulatorRequests, Invoke-FreshPwsh, Clear-SimulatorState, Add-SimulatorFault, New-FlowTestTemplate, Get-MaxInFlight

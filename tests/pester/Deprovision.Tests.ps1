@@ -1,0 +1,306 @@
+# Invoke-FlowDeprovision and Get-FlowWorkflowStatus end to end: the packaged module against the simulator process.
+# Runs in the fresh pwsh of Invoke-PesterSuite.ps1; reads $env:FLOW_TEST_MODULE, FLOW_TEST_SIMULATOR, FLOW_TEST_REPO_ROOT.
+
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'FlowTestHelpers.psm1') -Force
+    Import-Module $env:FLOW_TEST_MODULE -Force
+    $script:Sim = Start-FlowSimulator -ArgumentList '--step-pause-ms', '5', '--pass-pause-ms', '20'
+    $script:Conn = Connect-FlowCluster -Uri $script:Sim.Url -PassThru
+
+    function script:Split-Output([object[]] $Output) {
+        [pscustomobject]@{
+            Left   = @($Output | Where-Object { $_ -is [FlowFramework.FlowResource] })
+            Result = @($Output | Where-Object { $_ -is [FlowFramework.FlowDeprovisionResult] })
+        }
+    }
+    function script:Get-DeprovisionCalls([string] $WorkflowId) {
+        @(Get-SimulatorRequests -Simulator $script:Sim | Where-Object { $_.method -eq 'POST' -and $_.path -eq "/_plugins/_flow_framework/workflow/$WorkflowId/_deprovision" })
+    }
+}
+
+AfterAll {
+    Disconnect-FlowCluster -ErrorAction SilentlyContinue
+    $script:Sim | Stop-FlowSimulator
+}
+
+Describe 'The demo story' {
+    BeforeAll {
+        Clear-SimulatorState -Simulator $script:Sim -Config @{ undeploy_lag_ms = 300 }
+        $script:Template = New-FlowTestTemplate -Suffix story
+        $script:Id = New-ProvisionedWorkflow -Simulator $script:Sim -Template $script:Template
+        $script:Before = Get-FlowWorkflowStatus -WorkflowId $script:Id -All -Connection $script:Conn
+        $output = Invoke-FlowDeprovision -WorkflowId $script:Id -Force -PassThru -Connection $script:Conn `
+            -ErrorVariable firstErrors -ErrorAction SilentlyContinue -WarningVariable firstWarnings -WarningAction SilentlyContinue
+        $script:First = Split-Output $output
+        $script:FirstErrors = @($firstErrors)
+        $script:FirstWarnings = @($firstWarnings)
+        $script:FirstCalls = Get-DeprovisionCalls $script:Id
+    }
+
+    It 'Get-FlowWorkflowStatus -All lists the six resources the template created, all Present' {
+        $script:Before.State | Should -Be 'COMPLETED'
+        $script:Before.Resources | Should -HaveCount 6
+        @($script:Before.Resources.Status | Select-Object -Unique) | Should -Be @('Present')
+        @($script:Before.Resources.StepName | Sort-Object) | Should -Be @('create_connector', 'create_index', 'create_ingest_pipeline', 'deploy_model', 'register_model_group', 'register_remote_model')
+        ($script:Before.Resources | Where-Object StepName -EQ 'create_index').ResourceId | Should -Be 'demo-passages-story'
+    }
+
+    It 'the first deprovision answers 202 (model still deployed), retries, and stops at the index and pipeline' {
+        @($script:FirstCalls.status) | Should -Be @(202, 403)
+        $script:First.Result | Should -HaveCount 1
+        $script:First.Result[0].Status | Should -Be 'NeedsAllowDelete'
+        $script:First.Result[0].Attempts | Should -Be 2
+        @($script:First.Left.ResourceId | Sort-Object) | Should -Be @('demo-embedding-pipeline-story', 'demo-passages-story')
+        @($script:First.Left.Status | Select-Object -Unique) | Should -Be @('NeedsAllowDelete')
+        $script:First.Left | ForEach-Object { $_.RequiresAllowDelete | Should -BeTrue; $_.WorkflowId | Should -Be $script:Id; $_.Reason | Should -Not -BeNullOrEmpty }
+    }
+
+    It 'reports the leftovers as one FlowDeprovisionNeedsAllowDelete error naming the workflow' {
+        $script:FirstErrors | Should -HaveCount 1
+        $script:FirstErrors[0].FullyQualifiedErrorId | Should -BeLike 'FlowDeprovisionNeedsAllowDelete*'
+        $script:FirstErrors[0].CategoryInfo.Category | Should -Be 'InvalidOperation'
+        $script:FirstErrors[0].TargetObject | Should -Be $script:Id
+    }
+
+    It 'reports the model group as Retained, with a warning naming it' {
+        $groupId = ($script:Before.Resources | Where-Object ResourceType -EQ 'model_group_id').ResourceId
+        @($script:First.Result[0].Retained.ResourceId) | Should -Be @($groupId)
+        ($script:FirstWarnings -join "`n") | Should -Match ([regex]::Escape($groupId))
+        $script:First.Left.ResourceType | Should -Not -Contain 'model_group_id'
+    }
+
+    It 'piping the leftovers back with -AllowDelete finishes with one deprovision request, and the workflow is empty' {
+        Clear-SimulatorState -Simulator $script:Sim
+        $left = $script:First.Left
+        $second = Split-Output ($left | Invoke-FlowDeprovision -AllowDelete $left.ResourceId -Force -PassThru -Connection $script:Conn)
+        $second.Left | Should -HaveCount 0
+        $second.Result[0].Status | Should -Be 'Deprovisioned'
+        @($second.Result[0].AllowDeleteSent | Sort-Object) | Should -Be @('demo-embedding-pipeline-story', 'demo-passages-story')
+        $calls = Get-DeprovisionCalls $script:Id
+        $calls | Should -HaveCount 1
+        $calls[0].status | Should -Be 200
+        $calls[0].query | Should -Match 'allow_delete='
+        $after = Get-FlowWorkflowStatus -WorkflowId $script:Id -All -Connection $script:Conn
+        $after.State | Should -Be 'NOT_STARTED'
+        $after.Resources | Should -HaveCount 0
+    }
+}
+
+Describe 'Retries against a cluster that is catching up' {
+    BeforeEach { Clear-SimulatorState -Simulator $script:Sim -Config @{ undeploy_lag_ms = 0 } }
+    AfterEach { Clear-SimulatorState -Simulator $script:Sim -Config @{ undeploy_lag_ms = 0 } }
+
+    It 'an undeploy lag ends in success: the request log shows a 202 and then a 200' {
+        $null = Clear-SimulatorState -Simulator $script:Sim -Config @{ undeploy_lag_ms = 300 }
+        $id = New-ProvisionedWorkflow -Simulator $script:Sim -Template (New-FlowTestTemplate)
+        $out = Split-Output (Invoke-FlowDeprovision -WorkflowId $id -AllowDelete '*' -Force -PassThru -Connection $script:Conn -WarningAction SilentlyContinue)
+        $out.Left | Should -HaveCount 0
+        $out.Result[0].Status | Should -Be 'Deprovisioned'
+        $out.Result[0].Attempts | Should -Be 2
+        @((Get-DeprovisionCalls $id).status) | Should -Be @(202, 200)
+        (Get-FlowWorkflowStatus -WorkflowId $id -Connection $script:Conn).State | Should -Be 'NOT_STARTED'
+    }
+
+    It 'a 429 and a 503 with Retry-After are retried, the Retry-After wait is honoured, and it succeeds' {
+        $id = New-ProvisionedWorkflow -Simulator $script:Sim -Template (New-FlowTestTemplate)
+        Add-SimulatorFault -Simulator $script:Sim -Method POST -Path '_deprovision$' -Kind 429 -Count 1 -RetryAfterSeconds 2
+        $out = Split-Output (Invoke-FlowDeprovision -WorkflowId $id -AllowDelete '*' -Force -PassThru -Connection $script:Conn -WarningAction SilentlyContinue)
+        $out.Result[0].Status | Should -Be 'Deprovisioned'
+        $calls = Get-DeprovisionCalls $id
+        @($calls.status) | Should -Be @(429, 200)
+        ($calls[1].start_ms - $calls[0].end_ms) | Should -BeGreaterOrEqual 1900
+
+        $id2 = New-ProvisionedWorkflow -Simulator $script:Sim -Template (New-FlowTestTemplate)
+        Add-SimulatorFault -Simulator $script:Sim -Method POST -Path '_deprovision$' -Kind 503 -Count 1 -RetryAfterSeconds 1
+        $out2 = Split-Output (Invoke-FlowDeprovision -WorkflowId $id2 -AllowDelete '*' -Force -PassThru -Connection $script:Conn -WarningAction SilentlyContinue)
+        $out2.Result[0].Status | Should -Be 'Deprovisioned'
+        @((Get-DeprovisionCalls $id2).status) | Should -Be @(503, 200)
+    }
+
+    It 'a workflow that does not exist is NotFound with FlowWorkflowNotFound, and nothing is deleted' {
+        $out = Split-Output (Invoke-FlowDeprovision -WorkflowId 'no-such-workflow' -Force -PassThru -Connection $script:Conn -ErrorVariable notFound -ErrorAction SilentlyContinue)
+        $out.Result[0].Status | Should -Be 'NotFound'
+        $notFound | Should -HaveCount 1
+        $notFound[0].FullyQualifiedErrorId | Should -BeLike 'FlowWorkflowNotFound*'
+        $notFound[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        @(Get-SimulatorRequests -Simulator $script:Sim | Where-Object method -EQ 'POST') | Should -HaveCount 0
+    }
+}
+
+Describe '-WhatIf' {
+    It 'prints every step in the order the server runs them and sends no POST' {
+        Clear-SimulatorState -Simulator $script:Sim
+        $id = New-ProvisionedWorkflow -Simulator $script:Sim -Template (New-FlowTestTemplate -Suffix whatif)
+        $stored = (Get-FlowWorkflowStatus -WorkflowId $id -All -Connection $script:Conn).Resources
+        $null = Invoke-Simulator -Simulator $script:Sim -Method DELETE -Path '/_simulator/requests'
+        # ShouldProcess messages go to the host, so run it where the host's output can be read.
+        $run = Invoke-FreshPwsh -Script "Import-Module '$env:FLOW_TEST_MODULE'; Connect-FlowCluster '$($script:Sim.Url)' | Out-Null; Invoke-FlowDeprovision -WorkflowId '$id' -AllowDelete 'demo-passages-*' -WhatIf"
+        $run.ExitCode | Should -Be 0
+        $lines = @($run.Output -split "`r?`n" | Where-Object { $_ -like 'What if:*' })
+        $lines | Should -HaveCount 6
+        # The server runs resources_created in reverse stored order.
+        [array]::Reverse($stored)
+        for ($i = 0; $i -lt 6; $i++) {
+            $lines[$i] | Should -BeLike "*$id*step $($i + 1) of 6*$($stored[$i].ResourceType) $($stored[$i].ResourceId)*"
+        }
+        ($lines | Where-Object { $_ -like '*index_name demo-passages-whatif*' }) | Should -BeLike '*- delete'
+        ($lines | Where-Object { $_ -like '*pipeline_id demo-embedding-pipeline-whatif*' }) | Should -BeLike '*-AllowDelete*'
+        ($lines | Where-Object { $_ -like '*model_group_id*' }) | Should -Not -BeLike '*- delete'
+        @(Get-SimulatorRequests -Simulator $script:Sim | Where-Object method -NE 'GET') | Should -HaveCount 0
+        (Get-FlowWorkflowStatus -WorkflowId $id -Connection $script:Conn).Resources | Should -HaveCount 6
+    }
+}
+
+Describe 'Many workflows at once' {
+    It '20 workflows piped with -ThrottleLimit 4 all end Deprovisioned, never more than 4 in flight' {
+        Clear-SimulatorState -Simulator $script:Sim -Config @{ latency_ms = 40 }
+        try {
+            $ids = foreach ($i in 1..20) { New-ProvisionedWorkflow -Simulator $script:Sim -Template (New-FlowTestTemplate -Suffix "many$i") }
+            $null = Invoke-Simulator -Simulator $script:Sim -Method DELETE -Path '/_simulator/requests'
+            $out = Split-Output ($ids | Invoke-FlowDeprovision -AllowDelete '*' -ThrottleLimit 4 -Force -PassThru -Connection $script:Conn -WarningAction SilentlyContinue)
+        }
+        finally { Clear-SimulatorState -Simulator $script:Sim -Config @{ latency_ms = 0 } }
+        $out.Left | Should -HaveCount 0
+        $out.Result | Should -HaveCount 20
+        @($out.Result.Status | Select-Object -Unique) | Should -Be @('Deprovisioned')
+        @($out.Result.WorkflowId | Sort-Object) | Should -Be @($ids | Sort-Object)
+        $log = @(Get-SimulatorRequests -Simulator $script:Sim | Where-Object { $_.path -match '/_plugins/_flow_framework/workflow/[^/]+/(_deprovision|_status)$' })
+        @($log | Where-Object path -Like '*/_deprovision') | Should -HaveCount 20
+        $max = Get-MaxInFlight -Requests $log
+        $max | Should -BeLessOrEqual 4
+        # It did run concurrently; otherwise the bound above would prove nothing.
+        $max | Should -BeGreaterOrEqual 2
+    }
+}
+
+Describe 'Stopping' {
+    BeforeAll {
+        function script:Measure-Stop([string] $Id, [scriptblock] $Until) {
+            $ps = [powershell]::Create()
+            try {
+                $null = $ps.AddScript('param($manifest, $url, $id) Import-Module $manifest; Connect-FlowCluster $url | Out-Null; Invoke-FlowDeprovision -WorkflowId $id -AllowDelete * -Force -MaxAttempts 50 -TimeoutSec 120').
+                    AddArgument($env:FLOW_TEST_MODULE).AddArgument($script:Sim.Url).AddArgument($Id)
+                $async = $ps.BeginInvoke()
+                $deadline = [DateTime]::UtcNow.AddSeconds(20)
+                while (-not (& $Until) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
+                (& $Until) | Should -BeTrue -Because 'the deprovision should have reached the point where it is stopped'
+                Start-Sleep -Milliseconds 300
+                $ps.InvocationStateInfo.State | Should -Be 'Running'
+                $watch = [System.Diagnostics.Stopwatch]::StartNew()
+                $ps.Stop()
+                $watch.Stop()
+                [pscustomobject]@{ Elapsed = $watch.Elapsed; State = $ps.InvocationStateInfo.State }
+            }
+            finally { $ps.Dispose() }
+        }
+    }
+    BeforeEach { Clear-SimulatorState -Simulator $script:Sim }
+    AfterEach { Clear-SimulatorState -Simulator $script:Sim }
+
+    It 'stopping the pipeline while it waits to retry (Retry-After 30 s) returns within 1 s' {
+        $id = New-ProvisionedWorkflow -Simulator $script:Sim -Template (New-FlowTestTemplate)
+        Add-SimulatorFault -Simulator $script:Sim -Method POST -Path '_deprovision$' -Kind 429 -Count 100 -RetryAfterSeconds 30
+        $stop = Measure-Stop $id { @(Get-DeprovisionCalls $id | Where-Object status -EQ 429).Count -ge 1 }
+        $stop.State | Should -Be 'Stopped'
+        $stop.Elapsed.TotalMilliseconds | Should -BeLessThan 1000
+        Get-DeprovisionCalls $id | Should -HaveCount 1
+    }
+
+    It 'stopping the pipeline during a slow request returns within 1 s' {
+        $id = New-ProvisionedWorkflow -Simulator $script:Sim -Template (New-FlowTestTemplate)
+        Add-SimulatorFault -Simulator $script:Sim -Method POST -Path '_deprovision$' -Kind slow -Count 1 -DelayMs 20000
+        # The log records a request when it ends, so "in flight" is: the status read has been answered.
+        $stop = Measure-Stop $id { @(Get-SimulatorRequests -Simulator $script:Sim | Where-Object { $_.path -like "*/$id/_status" }).Count -ge 1 }
+        $stop.State | Should -Be 'Stopped'
+        $stop.Elapsed.TotalMilliseconds | Should -BeLessThan 1000
+    }
+}
+
+Describe 'A user without ML Commons delete rights, and secrets' {
+    BeforeAll {
+        $script:AdminPassword = 'Adm1n-Pa55-' + [guid]::NewGuid().ToString('n').Substring(0, 8)
+        $script:FfPassword = 'Ff-S3cret-' + [guid]::NewGuid().ToString('n').Substring(0, 8)
+        $script:Secure = Start-FlowSimulator -ArgumentList '--step-pause-ms', '5', '--pass-pause-ms', '20',
+            '--user', "admin:$($script:AdminPassword):all_access", '--user', "ff:$($script:FfPassword):flow_framework_full_access"
+        $script:AdminCred = [pscredential]::new('admin', (ConvertTo-SecureString $script:AdminPassword -AsPlainText -Force))
+        $script:FfCred = [pscredential]::new('ff', (ConvertTo-SecureString $script:FfPassword -AsPlainText -Force))
+        $script:FfConn = Connect-FlowCluster -Uri $script:Secure.Url -Credential $script:FfCred -PassThru
+        $script:Basic = [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes("ff:$($script:FfPassword)"))
+    }
+    AfterAll { $script:Secure | Stop-FlowSimulator }
+
+    It 'gets the ML resources back as Failed leftovers with a Reason, a Partial result and FlowDeprovisionIncomplete' {
+        $id = New-ProvisionedWorkflow -Simulator $script:Secure -Template (New-FlowTestTemplate) -Credential $script:AdminCred
+        $out = Split-Output (Invoke-FlowDeprovision -WorkflowId $id -AllowDelete '*' -MaxAttempts 2 -Force -PassThru -Connection $script:FfConn `
+                -ErrorVariable incomplete -ErrorAction SilentlyContinue -WarningAction SilentlyContinue)
+        $out.Result[0].Status | Should -Be 'Partial'
+        $out.Left.ResourceType | Should -Contain 'model_id'
+        $out.Left.ResourceType | Should -Contain 'connector_id'
+        $out.Left | ForEach-Object {
+            $_.Status | Should -Be 'Failed'
+            $_.Reason | Should -Not -BeNullOrEmpty
+            $_.Attempts | Should -BeGreaterOrEqual 1
+        }
+        $incomplete | Should -HaveCount 1
+        $incomplete[0].FullyQualifiedErrorId | Should -BeLike 'FlowDeprovisionIncomplete*'
+        $incomplete[0].CategoryInfo.Category | Should -Be 'ResourceBusy'
+        $incomplete[0].TargetObject | Should -Be $id
+        @((Get-SimulatorRequests -Simulator $script:Secure | Where-Object { $_.path -like "*/$id/_deprovision" }).status | Select-Object -Unique) | Should -Be @(202)
+    }
+
+    It 'neither -Verbose 4>&1, -Debug 5>&1, the connection, nor $Error contains the password' {
+        $id = New-ProvisionedWorkflow -Simulator $script:Secure -Template (New-FlowTestTemplate) -Credential $script:AdminCred
+        $script = @"
+`$ErrorActionPreference = 'Continue'
+Import-Module '$env:FLOW_TEST_MODULE'
+`$cred = [pscredential]::new('ff', (ConvertTo-SecureString '$($script:FfPassword)' -AsPlainText -Force))
+Connect-FlowCluster -Uri '$($script:Secure.Url)' -Credential `$cred -PassThru | Format-List * | Out-String
+Invoke-FlowDeprovision -WorkflowId '$id' -AllowDelete '*' -MaxAttempts 2 -Force -PassThru -Verbose -Debug 4>&1 5>&1 | Out-String -Width 500
+`$bad = [pscredential]::new('ff', (ConvertTo-SecureString 'Wrong-$($script:FfPassword)' -AsPlainText -Force))
+try { Connect-FlowCluster -Uri '$($script:Secure.Url)' -Credential `$bad } catch { }
+'---ERRORS---'
+`$Error | ForEach-Object { `$_ | Format-List * -Force | Out-String -Width 500; `$_.Exception | Format-List * -Force | Out-String -Width 500 }
+"@
+        $run = Invoke-FreshPwsh -Script $script
+        $all = $run.Output + $run.Errors
+        $all | Should -Match 'VERBOSE: POST /_plugins/_flow_framework/workflow/.+/_deprovision'
+        $all | Should -Match 'FlowDeprovisionIncomplete'
+        $all | Should -Match 'FlowAuthenticationFailed'
+        $all | Should -Not -Match ([regex]::Escape($script:FfPassword))
+        $all | Should -Not -Match ([regex]::Escape($script:Basic))
+        $all | Should -Not -Match 'Authorization:'
+    }
+}
+
+Describe 'Exit codes of pwsh -Command with -ErrorAction Stop' {
+    It 'exits non-zero when leftovers remain, and 0 when the workflow ends clean' {
+        Clear-SimulatorState -Simulator $script:Sim
+        $id = New-ProvisionedWorkflow -Simulator $script:Sim -Template (New-FlowTestTemplate)
+        $prefix = "Import-Module '$env:FLOW_TEST_MODULE'; Connect-FlowCluster '$($script:Sim.Url)' | Out-Null;"
+        $left = Invoke-FreshPwsh -Script "$prefix Invoke-FlowDeprovision -WorkflowId '$id' -Force -ErrorAction Stop -WarningAction SilentlyContinue | Out-Null; 'not reached'"
+        $left.ExitCode | Should -Not -Be 0
+        $left.Output | Should -Not -Match 'not reached'
+        ($left.Output + $left.Errors) | Should -Match 'AllowDelete'
+        (Get-FlowWorkflowStatus -WorkflowId $id -Connection $script:Conn).Resources | Should -HaveCount 2
+
+        $clean = Invoke-FreshPwsh -Script "$prefix Invoke-FlowDeprovision -WorkflowId '$id' -AllowDelete '*' -Force -ErrorAction Stop | Out-Null; 'reached'"
+        $clean.ExitCode | Should -Be 0
+        $clean.Output | Should -Match 'reached'
+        (Get-FlowWorkflowStatus -WorkflowId $id -Connection $script:Conn).State | Should -Be 'NOT_STARTED'
+    }
+}
+
+Describe 'Piping leftovers of several workflows back' {
+    It 'sends one deprovision per workflow, however many leftovers of it are piped' {
+        Clear-SimulatorState -Simulator $script:Sim
+        $ids = 'pipeA', 'pipeB' | ForEach-Object { New-ProvisionedWorkflow -Simulator $script:Sim -Template (New-FlowTestTemplate -Suffix $_) }
+        $left = @($ids | Invoke-FlowDeprovision -Force -Connection $script:Conn -ErrorAction SilentlyContinue -WarningAction SilentlyContinue)
+        $left | Should -HaveCount 4
+        $null = Invoke-Simulator -Simulator $script:Sim -Method DELETE -Path '/_simulator/requests'
+        $out = Split-Output ($left | Invoke-FlowDeprovision -AllowDelete 'demo-passages-*', 'demo-embedding-pipeline-*' -Force -PassThru -Connection $script:Conn)
+        $out.Left | Should -HaveCount 0
+        $out.Result | Should -HaveCount 2
+        @($out.Result.Status | Select-Object -Unique) | Should -Be @('Deprovisioned')
+        foreach ($id in $ids) { Get-DeprovisionCalls $id | Should -HaveCount 1 }
+    }
+}
