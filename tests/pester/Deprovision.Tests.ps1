@@ -143,9 +143,12 @@ Describe '-WhatIf' {
         for ($i = 0; $i -lt 6; $i++) {
             $lines[$i] | Should -BeLike "*$id*step $($i + 1) of 6*$($stored[$i].ResourceType) $($stored[$i].ResourceId)*"
         }
-        ($lines | Where-Object { $_ -like '*index_name demo-passages-whatif*' }) | Should -BeLike '*- delete'
-        ($lines | Where-Object { $_ -like '*pipeline_id demo-embedding-pipeline-whatif*' }) | Should -BeLike '*-AllowDelete*'
-        ($lines | Where-Object { $_ -like '*model_group_id*' }) | Should -Not -BeLike '*- delete'
+        # The index is allowed by the wildcard, the pipeline is not, the model group is only dropped.
+        $indexLine = $lines | Where-Object { $_ -like '*index_name demo-passages-whatif*' }
+        $indexLine | Should -BeLike '*delete_index index_name demo-passages-whatif*'
+        $indexLine | Should -Not -BeLike '*needs -AllowDelete*'
+        $lines | Where-Object { $_ -like '*pipeline_id demo-embedding-pipeline-whatif*' } | Should -BeLike '*needs -AllowDelete demo-embedding-pipeline-whatif*'
+        $lines | Where-Object { $_ -like '*model_group_id*' } | Should -BeLike '*without deleting*'
         @(Get-SimulatorRequests -Simulator $script:Sim | Where-Object method -NE 'GET') | Should -HaveCount 0
         (Get-FlowWorkflowStatus -WorkflowId $id -Connection $script:Conn).Resources | Should -HaveCount 6
     }
@@ -158,13 +161,14 @@ Describe 'Many workflows at once' {
             $ids = foreach ($i in 1..20) { New-ProvisionedWorkflow -Simulator $script:Sim -Template (New-FlowTestTemplate -Suffix "many$i") }
             $null = Invoke-Simulator -Simulator $script:Sim -Method DELETE -Path '/_simulator/requests'
             $out = Split-Output ($ids | Invoke-FlowDeprovision -AllowDelete '*' -ThrottleLimit 4 -Force -PassThru -Connection $script:Conn -WarningAction SilentlyContinue)
+            $all = Get-SimulatorRequests -Simulator $script:Sim
         }
         finally { Clear-SimulatorState -Simulator $script:Sim -Config @{ latency_ms = 0 } }
         $out.Left | Should -HaveCount 0
         $out.Result | Should -HaveCount 20
         @($out.Result.Status | Select-Object -Unique) | Should -Be @('Deprovisioned')
         @($out.Result.WorkflowId | Sort-Object) | Should -Be @($ids | Sort-Object)
-        $log = @(Get-SimulatorRequests -Simulator $script:Sim | Where-Object { $_.path -match '/_plugins/_flow_framework/workflow/[^/]+/(_deprovision|_status)$' })
+        $log = @($all | Where-Object { $_.path -match '/_plugins/_flow_framework/workflow/[^/]+/(_deprovision|_status)$' })
         @($log | Where-Object path -Like '*/_deprovision') | Should -HaveCount 20
         $max = Get-MaxInFlight -Requests $log
         $max | Should -BeLessOrEqual 4
@@ -255,7 +259,7 @@ Describe 'A user without ML Commons delete rights, and secrets' {
 Import-Module '$env:FLOW_TEST_MODULE'
 `$cred = [pscredential]::new('ff', (ConvertTo-SecureString '$($script:FfPassword)' -AsPlainText -Force))
 Connect-FlowCluster -Uri '$($script:Secure.Url)' -Credential `$cred -PassThru | Format-List * | Out-String
-Invoke-FlowDeprovision -WorkflowId '$id' -AllowDelete '*' -MaxAttempts 2 -Force -PassThru -Verbose -Debug 4>&1 5>&1 | Out-String -Width 500
+Invoke-FlowDeprovision -WorkflowId '$id' -AllowDelete '*' -MaxAttempts 2 -Force -PassThru -Verbose -Debug -WarningAction Continue 4>&1 5>&1 | Out-String -Width 500
 `$bad = [pscredential]::new('ff', (ConvertTo-SecureString 'Wrong-$($script:FfPassword)' -AsPlainText -Force))
 try { Connect-FlowCluster -Uri '$($script:Secure.Url)' -Credential `$bad } catch { }
 '---ERRORS---'

@@ -145,13 +145,15 @@ function Add-SimulatorFault {
 function New-FlowTestTemplate {
     <#
     .SYNOPSIS
-    The demo's template (demo/demo-template.json) with index and pipeline names made unique by a suffix, so many
+    The demo's template (demo/demo-template.json) with index, pipeline and model group names made unique by a suffix, so many
     copies can be provisioned on one simulator.
     #>
     [CmdletBinding()]
     param([string] $Suffix = [guid]::NewGuid().ToString('n').Substring(0, 8))
+    $Suffix = $Suffix.ToLowerInvariant()   # index names must be lowercase
     $raw = Get-Content -LiteralPath (Join-Path $env:FLOW_TEST_REPO_ROOT 'demo/demo-template.json') -Raw
-    $raw.Replace('"demo-embedding-pipeline"', "`"demo-embedding-pipeline-$Suffix`"").Replace('"demo-passages"', "`"demo-passages-$Suffix`"")
+    # Model group names are unique on a cluster, and deprovisioning keeps the group, so it needs the suffix too.
+    $raw.Replace('"flowframework-demo-models"', "`"flowframework-demo-models-$Suffix`"").Replace('"demo-embedding-pipeline"', "`"demo-embedding-pipeline-$Suffix`"").Replace('"demo-passages"', "`"demo-passages-$Suffix`"")
 }
 
 function Get-MaxInFlight {
