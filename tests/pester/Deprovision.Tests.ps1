@@ -267,7 +267,8 @@ try { Connect-FlowCluster -Uri '$($script:Secure.Url)' -Credential `$bad } catch
 "@
         $run = Invoke-FreshPwsh -Script $script
         $all = $run.Output + $run.Errors
-        $all | Should -Match 'VERBOSE: POST /_plugins/_flow_framework/workflow/.+/_deprovision'
+        # Verbose records merged into output lose their 'VERBOSE: ' prefix in Out-String; the request line is the proof.
+        $all | Should -Match 'POST /_plugins/_flow_framework/workflow/.+/_deprovision\?allow_delete=.+ -> 202 in \d+ ms'
         $all | Should -Match 'FlowDeprovisionIncomplete'
         $all | Should -Match 'FlowAuthenticationFailed'
         $all | Should -Not -Match ([regex]::Escape($script:FfPassword))
