@@ -43,6 +43,7 @@ function Show-Table($InputObject, [object[]] $Property) {
 
 $simulator = $null
 $exitCode = 1
+$finished = $false   # stays $false only when Ctrl+C stops the script
 try {
     Write-Step 'Start a local test cluster' `
         "The simulator behaves like an OpenSearch node with the Flow Framework and ML Commons plugins. It keeps a model 'deployed' for $UndeployLagMs ms after it is undeployed, like a real cluster whose nodes are still catching up."
@@ -137,11 +138,13 @@ try {
     else {
         Write-Note "The workflow did not end clean: state $($final.State), $($final.Resources.Count) resources left." Red
     }
+    $finished = $true
 }
 catch {
     Write-Host "Demo failed: $($_.Exception.Message)" -ForegroundColor Red
     Write-Host $_.ScriptStackTrace -ForegroundColor DarkGray
     $exitCode = 1
+    $finished = $true
 }
 finally {
     # Runs on success, on failure and on Ctrl+C: never leave the simulator behind.
@@ -150,6 +153,11 @@ finally {
         $null = $simulator.WaitForExit(10000)
         Write-Host ''
         Write-Host 'Stopped the simulator.' -ForegroundColor DarkGray
+    }
+    if (-not $finished) {
+        # Ctrl+C: PowerShell would otherwise end with exit code 0; an interrupted demo did not end clean.
+        Write-Host 'Interrupted.' -ForegroundColor Yellow
+        [Environment]::Exit(130)
     }
 }
 exit $exitCode
