@@ -252,6 +252,23 @@ Describe 'A user without ML Commons delete rights, and secrets' {
         @((Get-SimulatorRequests -Simulator $script:Secure | Where-Object { $_.path -like "*/$id/_deprovision" }).status | Select-Object -Unique) | Should -Be @(202)
     }
 
+    It 'stops at -TimeoutSec without starting an attempt past it, with FlowDeprovisionIncomplete as OperationTimeout' {
+        $id = New-ProvisionedWorkflow -Simulator $script:Secure -Template (New-FlowTestTemplate) -Credential $script:AdminCred
+        $watch = [System.Diagnostics.Stopwatch]::StartNew()
+        $out = Split-Output (Invoke-FlowDeprovision -WorkflowId $id -AllowDelete '*' -MaxAttempts 50 -TimeoutSec 3 -Force -PassThru -Connection $script:FfConn `
+                -ErrorVariable late -ErrorAction SilentlyContinue -WarningAction SilentlyContinue)
+        $watch.Stop()
+        $watch.Elapsed.TotalSeconds | Should -BeLessThan 4.5
+        $out.Result[0].Status | Should -Be 'Partial'
+        $out.Result[0].Attempts | Should -BeLessThan 50
+        $late | Should -HaveCount 1
+        $late[0].FullyQualifiedErrorId | Should -BeLike 'FlowDeprovisionIncomplete*'
+        $late[0].CategoryInfo.Category | Should -Be 'OperationTimeout'
+        $calls = @(Get-SimulatorRequests -Simulator $script:Secure | Where-Object { $_.path -like "*/$id/_deprovision" })
+        $calls.Count | Should -Be $out.Result[0].Attempts
+        ($calls[-1].start_ms - $calls[0].start_ms) | Should -BeLessThan 3000
+    }
+
     It 'neither -Verbose 4>&1, -Debug 5>&1, the connection, nor $Error contains the password' {
         $id = New-ProvisionedWorkflow -Simulator $script:Secure -Template (New-FlowTestTemplate) -Credential $script:AdminCred
         $script = @"
@@ -307,5 +324,45 @@ Describe 'Piping leftovers of several workflows back' {
         $out.Result | Should -HaveCount 2
         @($out.Result.Status | Select-Object -Unique) | Should -Be @('Deprovisioned')
         foreach ($id in $ids) { Get-DeprovisionCalls $id | Should -HaveCount 1 }
+    }
+}
+
+Describe 'Behaviours of a real cluster' {
+    BeforeEach { Clear-SimulatorState -Simulator $script:Sim }
+
+    It 'after a 200, a confirming status read that answers 404 (template already deleted) is success' {
+        $id = New-ProvisionedWorkflow -Simulator $script:Sim -Template (New-FlowTestTemplate)
+        (Invoke-Simulator -Simulator $script:Sim -Method DELETE -Path "/_plugins/_flow_framework/workflow/$id").Status | Should -Be 200
+        $out = Split-Output (Invoke-FlowDeprovision -WorkflowId $id -AllowDelete '*' -Force -PassThru -Connection $script:Conn -ErrorVariable errs -WarningAction SilentlyContinue)
+        $errs | Should -HaveCount 0
+        $out.Result[0].Status | Should -Be 'Deprovisioned'
+        $out.Left | Should -HaveCount 0
+        @(Get-SimulatorRequests -Simulator $script:Sim | Where-Object { $_.path -like "*/$id/_status" })[-1].status | Should -Be 404
+    }
+
+    It 'an -AllowDelete pattern that matches nothing is a warning, and the other pattern still works' {
+        $id = New-ProvisionedWorkflow -Simulator $script:Sim -Template (New-FlowTestTemplate)
+        $out = Split-Output (Invoke-FlowDeprovision -WorkflowId $id -AllowDelete 'nomatch-*', 'demo-*' -Force -PassThru -Connection $script:Conn -WarningVariable w -WarningAction SilentlyContinue)
+        $out.Result[0].Status | Should -Be 'Deprovisioned'
+        @($out.Result[0].AllowDeleteSent) | Should -HaveCount 2
+        ($w -join "`n") | Should -Match "nomatch-\*"
+        (Get-DeprovisionCalls $id)[0].query | Should -Not -Match 'nomatch'
+    }
+
+    It 'with multi-tenancy (one deprovision at a time per tenant) the 429s are retried and all end Deprovisioned' {
+        $mt = Start-FlowSimulator -ArgumentList '--step-pause-ms', '5', '--pass-pause-ms', '20', '--multi-tenancy'
+        try {
+            $headers = @{ 'x-tenant-id' = 'tenant-a' }
+            $ids = foreach ($i in 1..5) { New-ProvisionedWorkflow -Simulator $mt -Template (New-FlowTestTemplate) -Headers $headers }
+            $conn = Connect-FlowCluster -Uri $mt.Url -TenantId 'tenant-a' -PassThru
+            $out = Split-Output ($ids | Invoke-FlowDeprovision -AllowDelete '*' -ThrottleLimit 4 -Force -PassThru -Connection $conn -WarningAction SilentlyContinue)
+            $log = @(Get-SimulatorRequests -Simulator $mt | Where-Object { $_.path -like '*/_deprovision' })
+        }
+        finally { $mt | Stop-FlowSimulator }
+        @($out.Result.Status | Select-Object -Unique) | Should -Be @('Deprovisioned')
+        $out.Result | Should -HaveCount 5
+        @($log | Where-Object status -EQ 200) | Should -HaveCount 5
+        @($log | Where-Object status -EQ 429).Count | Should -BeGreaterThan 0 -Because 'the per-tenant cap of 1 must have been hit for the retry to be tested'
+        @($log.tenant | Select-Object -Unique) | Should -Be @('tenant-a')
     }
 }
