@@ -156,6 +156,21 @@ public class InvokeFlowDeprovisionTests
     }
 
     [Fact]
+    public void A_registered_and_deployed_model_is_two_leftovers_but_named_once_in_the_error()
+    {
+        using var cluster = Cluster(r => ClusterScripts.IsDeprovision(r)
+            ? ClusterScripts.Error(202, "Failed to deprovision some resources: [model_id model1].")
+            : new FakeResponse(200, ClusterScripts.Status("wf1", "COMPLETED", ClusterScripts.FullResources[2], ClusterScripts.FullResources[3])));
+        var result = Run(cluster, "Invoke-FlowDeprovision -Connection $c -WorkflowId wf1 -MaxAttempts 1 -Force");
+        var left = result.OfType<FlowResource>().ToList();
+        Assert.Equal(new[] { "deploy_model", "register_remote_model" }, left.Select(r => r.StepName).OrderBy(n => n, StringComparer.Ordinal));
+        Assert.All(left, r => Assert.Equal("model1", r.ResourceId));
+        var message = Assert.Single(result.Errors).Exception.Message;
+        Assert.Contains("still has 1 resource(s)", message);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(message, "model_id model1(?!\\])"));
+    }
+
+    [Fact]
     public void An_unknown_workflow_is_a_non_terminating_ObjectNotFound_and_the_pipeline_goes_on()
     {
         using var cluster = Cluster(r =>

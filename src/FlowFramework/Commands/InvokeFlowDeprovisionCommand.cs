@@ -249,10 +249,12 @@ namespace FlowFramework.Commands
             switch (outcome.Status)
             {
                 case FlowFramework.Engine.FlowDeprovisionStatus.Partial:
-                    var failed = outcome.Remaining.Where(r => r.Status == FlowFramework.Engine.FlowResourceStatus.Failed).ToList();
+                    // A registered and deployed model is two state entries but one resource, as in the server's own message.
+                    var failed = outcome.Remaining.Where(r => r.Status == FlowFramework.Engine.FlowResourceStatus.Failed)
+                        .Select(r => $"{r.ResourceType} {r.ResourceId}").Distinct(StringComparer.Ordinal).ToList();
                     WriteError(FlowErrors.Create(FlowErrorIds.DeprovisionIncomplete,
                         outcome.TimedOut ? ErrorCategory.OperationTimeout : ErrorCategory.ResourceBusy, outcome.WorkflowId,
-                        $"Workflow '{outcome.WorkflowId}' still has {failed.Count} resource(s) the server could not delete after {outcome.Attempts} attempt(s){(outcome.TimedOut ? " and the time limit" : string.Empty)}: {string.Join(", ", failed.Select(r => $"{r.ResourceType} {r.ResourceId}"))}.{(string.IsNullOrEmpty(outcome.ServerMessage) ? string.Empty : " Last answer: " + outcome.ServerMessage)}",
+                        $"Workflow '{outcome.WorkflowId}' still has {failed.Count} resource(s) the server could not delete after {outcome.Attempts} attempt(s){(outcome.TimedOut ? " and the time limit" : string.Empty)}: {string.Join(", ", failed)}.{(string.IsNullOrEmpty(outcome.ServerMessage) ? string.Empty : " Last answer: " + outcome.ServerMessage)}",
                         "Read each leftover's Reason, fix the cause (a deployed model, a connector still used, missing ML Commons delete rights), then pipe the leftovers back: $left | Invoke-FlowDeprovision -Force. Raise -TimeoutSec or -MaxAttempts to wait longer."));
                     break;
                 case FlowFramework.Engine.FlowDeprovisionStatus.NeedsAllowDelete:
