@@ -12,6 +12,8 @@ internal sealed record StepInfo(
     string? Timeout,
     string? ResourceType = null,
     string? DeprovisionStep = null);
+// DeprovisionStep is looked up by the *create* step name only (WorkflowResources.getDeprovisionStepByWorkflowStep);
+// update steps have a resource type but no deprovision step.
 
 /// <summary>The step catalogue of the Flow Framework plugin (WorkflowStepFactory + WorkflowResources).</summary>
 internal static class StepCatalogue
@@ -43,9 +45,9 @@ internal static class StepCatalogue
         new("create_ingest_pipeline", ["pipeline_id", "configurations"], ["pipeline_id"], false, null, "pipeline_id", "delete_ingest_pipeline"),
         new("delete_ingest_pipeline", ["pipeline_id"], ["pipeline_id"], false, null),
         new("create_search_pipeline", ["pipeline_id", "configurations"], ["pipeline_id"], false, null, "pipeline_id", "delete_search_pipeline"),
-        new("update_ingest_pipeline", ["pipeline_id", "configurations"], ["pipeline_id"], false, null, "pipeline_id", "delete_ingest_pipeline"),
-        new("update_search_pipeline", ["pipeline_id", "configurations"], ["pipeline_id"], false, null, "pipeline_id", "delete_search_pipeline"),
-        new("update_index", ["index_name", "configurations"], ["index_name"], false, null, "index_name", "delete_index"),
+        new("update_ingest_pipeline", ["pipeline_id", "configurations"], ["pipeline_id"], false, null, "pipeline_id"),
+        new("update_search_pipeline", ["pipeline_id", "configurations"], ["pipeline_id"], false, null, "pipeline_id"),
+        new("update_index", ["index_name", "configurations"], ["index_name"], false, null, "index_name"),
         new("delete_search_pipeline", ["pipeline_id"], ["pipeline_id"], false, null),
     ];
 

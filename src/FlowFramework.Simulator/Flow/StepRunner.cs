@@ -196,7 +196,8 @@ internal sealed partial class StepRunner(MlService ml, CoreService core)
                     }
                     var r = node.Type == "create_index" ? core.CreateIndex(name, configurations, null) : core.UpdateIndex(name, configurations);
                     if (!r.Ok) { throw Fail(r, $"Failed to create the index {name}"); }
-                    Record(node.Type, "index_name", name);
+                    // UpdateIndexStep records nothing: the create_index entry stays the index's only entry.
+                    if (node.Type == "create_index") { Record(node.Type, "index_name", name); }
                     output.Values["index_name"] = name;
                     break;
                 }
@@ -209,7 +210,8 @@ internal sealed partial class StepRunner(MlService ml, CoreService core)
                     var search = node.Type.Contains("search", StringComparison.Ordinal);
                     var r = core.PutPipeline(search, id, AsObject(inputs["configurations"], node.Id), null, mustExist: node.Type.StartsWith("update", StringComparison.Ordinal));
                     if (!r.Ok) { throw Fail(r, $"Failed step {id}"); }
-                    Record(node.Type, "pipeline_id", id);
+                    // Update*PipelineStep records nothing (only AbstractCreatePipelineStep calls addResourceToStateIndex).
+                    if (node.Type.StartsWith("create_", StringComparison.Ordinal)) { Record(node.Type, "pipeline_id", id); }
                     output.Values["pipeline_id"] = id;
                     break;
                 }

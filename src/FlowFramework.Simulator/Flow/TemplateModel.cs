@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json.Nodes;
 using FlowFramework.Simulator.Http;
 
@@ -210,7 +211,117 @@ internal static class TemplateModel
                 throw new FlowException($"Invalid workflow, node [{n.Id}] missing the following required inputs : [{string.Join(", ", missing)}]", 400);
             }
         }
+        ValidateFieldValues(sorted);
         return sorted;
+    }
+
+    /// <summary>The ML Commons steps whose name and description are checked, with the label used in the message
+    /// (WorkflowProcessSorter.ML_COMMONS_VALIDATED_STEPS).</summary>
+    private static readonly Dictionary<string, string> ValidatedSteps = new(StringComparer.Ordinal)
+    {
+        ["create_connector"] = "Model connector",
+        ["register_remote_model"] = "Model",
+        ["register_local_custom_model"] = "Model",
+        ["register_local_sparse_encoding_model"] = "Model",
+        ["register_local_pretrained_model"] = "Model",
+        ["register_model_group"] = "Model group",
+    };
+
+    private const string SafeInputDescription = "can only contain letters, numbers, spaces, and basic punctuation (.,!?():@-_'/\")";
+
+    /// <summary>WorkflowProcessSorter.validateFieldValues: string names (required) and descriptions (optional) of ML
+    /// Commons steps must be safe text (ML Commons StringUtils.validateFields). The errors are listed in the order of
+    /// the Java HashMap that collects them, in core's "Validation Failed: 1: ...;" format.</summary>
+    public static void ValidateFieldValues(IEnumerable<WorkflowNode> sorted)
+    {
+        var fields = new List<(string Key, string Value, bool Required)>();
+        foreach (var n in sorted)
+        {
+            if (!ValidatedSteps.TryGetValue(n.Type, out var label)) { continue; }
+            if (n.UserInputs["name"] is JsonValue nv && nv.TryGetValue<string>(out var name))
+            {
+                fields.Add(($"{label} name [node {n.Id}]", name, true));
+            }
+            if (n.UserInputs["description"] is JsonValue dv && dv.TryGetValue<string>(out var description))
+            {
+                fields.Add(($"{label} description [node {n.Id}]", description, false));
+            }
+        }
+        var errors = new List<string>();
+        foreach (var (key, value, required) in JavaHashMapOrder(fields))
+        {
+            if (required)
+            {
+                if (IsBlank(value)) { errors.Add($"{key} is required and cannot be null or blank"); }
+                else if (!MatchesSafePattern(value)) { errors.Add($"{key} {SafeInputDescription}"); }
+            }
+            else if (!IsBlank(value) && !MatchesSafePattern(value))
+            {
+                errors.Add($"{key} {SafeInputDescription}");
+            }
+        }
+        if (errors.Count > 0)
+        {
+            var message = new System.Text.StringBuilder("Validation Failed: ");
+            for (var i = 0; i < errors.Count; i++) { message.Append(i + 1).Append(": ").Append(errors[i]).Append(';'); }
+            throw new FlowException(message.ToString(), 400);
+        }
+    }
+
+    /// <summary>Iteration order of a java.util.HashMap filled with these keys in this order (bucket index of the
+    /// spread String.hashCode in the final table, then insertion order within a bucket).</summary>
+    private static IEnumerable<(string Key, string Value, bool Required)> JavaHashMapOrder(List<(string Key, string Value, bool Required)> entries)
+    {
+        var capacity = 16;
+        while (entries.Count > capacity * 3 / 4) { capacity *= 2; }
+        static int Bucket(string key, int capacity)
+        {
+            var h = 0;
+            foreach (var c in key) { h = unchecked((31 * h) + c); }
+            h ^= (int)((uint)h >> 16);
+            return h & (capacity - 1);
+        }
+        return entries.Select((e, i) => (e, i)).OrderBy(x => Bucket(x.e.Key, capacity)).ThenBy(x => x.i).Select(x => x.e);
+    }
+
+    /// <summary>Java's String.isBlank (every code point is Character.isWhitespace).</summary>
+    private static bool IsBlank(string value)
+    {
+        foreach (var r in value.EnumerateRunes())
+        {
+            var v = r.Value;
+            var whitespace = v is (>= 0x09 and <= 0x0D) or (>= 0x1C and <= 0x1F)
+                || (Rune.GetUnicodeCategory(r) is System.Globalization.UnicodeCategory.SpaceSeparator
+                    or System.Globalization.UnicodeCategory.LineSeparator
+                    or System.Globalization.UnicodeCategory.ParagraphSeparator
+                    && v is not (0xA0 or 0x2007 or 0x202F));
+            if (!whitespace) { return false; }
+        }
+        return true;
+    }
+
+    /// <summary>ML Commons' SAFE_INPUT_PATTERN <c>^[\p{L}\p{N}\s.,!?():@\-_/'"]*$</c>, with Java's ASCII-only <c>\s</c>.</summary>
+    private static bool MatchesSafePattern(string value)
+    {
+        foreach (var r in value.EnumerateRunes())
+        {
+            if (r.Value < 128 && " \t\n\u000B\f\r.,!?():@-_/'\"".Contains((char)r.Value, StringComparison.Ordinal)) { continue; }
+            switch (Rune.GetUnicodeCategory(r))
+            {
+                case System.Globalization.UnicodeCategory.UppercaseLetter:
+                case System.Globalization.UnicodeCategory.LowercaseLetter:
+                case System.Globalization.UnicodeCategory.TitlecaseLetter:
+                case System.Globalization.UnicodeCategory.ModifierLetter:
+                case System.Globalization.UnicodeCategory.OtherLetter:
+                case System.Globalization.UnicodeCategory.DecimalDigitNumber:
+                case System.Globalization.UnicodeCategory.LetterNumber:
+                case System.Globalization.UnicodeCategory.OtherNumber:
+                    continue;
+                default:
+                    return false;
+            }
+        }
+        return true;
     }
 
     public static List<WorkflowNode> TopologicalSort(List<WorkflowNode> nodes, List<WorkflowEdge> edges)

@@ -1,0 +1,72 @@
+using System.Text.Json.Nodes;
+using static FlowFramework.Simulator.Tests.ErrorMatrixTests;
+using static FlowFramework.Simulator.Tests.Sim;
+
+namespace FlowFramework.Simulator.Tests;
+
+/// <summary>Fidelity fixes found by auditing against the upstream sources (each asserts exact status and body).</summary>
+public class AuditTests
+{
+    private const string Safe = "can only contain letters, numbers, spaces, and basic punctuation (.,!?():@-_'/\")";
+
+    [Fact]
+    public async Task Reprovision_update_steps_record_no_resource_and_deprovision_stays_clean()
+    {
+        // Update*PipelineStep / UpdateIndexStep never call addResourceToStateIndex, and
+        // WorkflowResources.getDeprovisionStepByWorkflowStep only knows create steps.
+        await using var sim = await StartAsync();
+        var state = await sim.ProvisionAsync(Templates.Full("up1", "upidx"));
+        var id = state["workflow_id"]!.GetValue<string>();
+        var before = Templates.Resources(state).Select(r => r.ToJsonString()).ToList();
+        var changed = Templates.Full("up1", "upidx");
+        var pipeline = changed["workflows"]!["provision"]!["nodes"]![2]!["user_inputs"]!.AsObject();
+        pipeline["configurations"]!["description"] = "changed";
+        var (status, body, text) = await sim.SendAsync("PUT", $"{Wf}/{id}?reprovision=true", changed);
+        Assert.True(status == 202, text);
+        Assert.Equal(new JsonObject { ["workflow_id"] = id }.ToJsonString(), body!.ToJsonString());
+        var after = await sim.WaitProvisionedAsync(id);
+        Assert.Equal("DONE", after["provisioning_progress"]!.GetValue<string>());
+        Assert.Equal(before, Templates.Resources(after).Select(r => r.ToJsonString()).ToList());
+        Assert.Equal("changed", (await sim.GetAsync("/_ingest/pipeline/up1")).Body!["up1"]!["description"]!.GetValue<string>());
+        Assert.Equal((200, new JsonObject { ["workflow_id"] = id }.ToJsonString()),
+            Pick(await sim.PostAsync($"{Wf}/{id}/_deprovision?allow_delete=up1,upidx")));
+        Assert.Equal((200, new JsonObject { ["workflow_id"] = id, ["state"] = "NOT_STARTED" }.ToJsonString()), Pick(await sim.GetAsync($"{Wf}/{id}/_status")));
+    }
+
+    private static JsonObject Named(JsonObject node, string? name, string? description)
+    {
+        var inputs = node["user_inputs"]!.AsObject();
+        if (name is null) { inputs.Remove("name"); } else { inputs["name"] = name; }
+        if (description is null) { inputs.Remove("description"); } else { inputs["description"] = description; }
+        return node;
+    }
+
+    [Fact]
+    public async Task Field_values_of_ml_steps_are_validated_like_WorkflowProcessSorter()
+    {
+        await using var sim = await StartAsync();
+        var bad = Templates.Of(Named(Templates.Connector(), "Bad<script>Name", "ok"), Templates.Model());
+        Assert.Equal((400, Err($"Validation Failed: 1: Model connector name [node conn] {Safe};")), Pick(await sim.PostAsync(Wf, bad)));
+
+        // Three errors come out in java.util.HashMap order, not insertion order.
+        var three = Templates.Of(Named(Templates.Connector(), "a{b}", "d#"), Named(Templates.Model(), " ", null));
+        Assert.Equal((400, Err($"Validation Failed: 1: Model name [node model] is required and cannot be null or blank;2: Model connector description [node conn] {Safe};3: Model connector name [node conn] {Safe};")),
+            Pick(await sim.PostAsync(Wf, three)));
+
+        // Description is optional (blank is fine); unicode letters and digits pass; non-string names are not checked.
+        var fine = Templates.Of(Named(Templates.Connector(), "Ünïcode 名前 (v2): a/b-c_d.e!?'\"@", "  "), Named(Templates.Model(), "m", null),
+            new JsonObject { ["id"] = "g", ["type"] = "register_model_group", ["user_inputs"] = new JsonObject { ["name"] = "group 1" } });
+        var (status, _, text) = await sim.PostAsync(Wf, fine);
+        Assert.True(status == 201, text);
+        var group = Templates.Of(new JsonObject { ["id"] = "g", ["type"] = "register_model_group", ["user_inputs"] = new JsonObject { ["name"] = "g", ["description"] = "50%" } });
+        Assert.Equal((400, Err($"Validation Failed: 1: Model group description [node g] {Safe};")), Pick(await sim.PostAsync(Wf, group)));
+
+        // validation=none skips it at create, but provisioning validates again (ProvisionWorkflowTransportAction).
+        var placeholder = Templates.Of(Named(Templates.Connector(), "${{name}}", "d"));
+        var (s2, created, t2) = await sim.PostAsync($"{Wf}?validation=none", placeholder);
+        Assert.True(s2 == 201, t2);
+        var id = created!["workflow_id"]!.GetValue<string>();
+        Assert.Equal((400, Err($"Validation Failed: 1: Model connector name [node conn] {Safe};")), Pick(await sim.PostAsync($"{Wf}/{id}/_provision?name=ok")));
+        Assert.Equal((200, new JsonObject { ["workflow_id"] = id, ["state"] = "NOT_STARTED" }.ToJsonString()), Pick(await sim.GetAsync($"{Wf}/{id}/_status")));
+    }
+}
