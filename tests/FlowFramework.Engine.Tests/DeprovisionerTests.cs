@@ -488,13 +488,36 @@ public class DeprovisionerTests
     [InlineData(500, FlowErrorKind.ServerError)]
     public async Task Bad_requests_and_server_errors_stop_as_failed(int status, FlowErrorKind kind)
     {
-        var run = new Run(new FakeCluster().OnDeprovision(Answer.Error(status, "Failed to reset workflow state")));
+        var run = new Run(new FakeCluster().OnDeprovision(Answer.Error(status, "Unable to find deprovision step for step: my_custom_step")));
 
         var outcome = await run.Go();
 
         Assert.Equal(FlowDeprovisionStatus.Failed, outcome.Status);
         Assert.Equal(kind, outcome.Error!.Kind);
         Assert.Equal(1, outcome.Attempts);
+    }
+
+    // server-behaviour.md §1 "State reset fails after full success: cause's status, Failed to reset workflow state", and
+    // §8 issue #691: every resource is already deleted, and the server's remedy is to run deprovision again.
+    [Theory]
+    [InlineData(500)]
+    [InlineData(409)]
+    public async Task A_failed_state_reset_after_full_success_runs_deprovision_again(int status)
+    {
+        var cluster = new FakeCluster()
+            .OnDeprovision(Answer.Error(status, "Failed to reset workflow state"), Answer.Ok(WorkflowId))
+            .OnStatus(Answer.Json(200, EmptyState(WorkflowId)));
+        var run = new Run(cluster);
+
+        var outcome = await run.Go();
+
+        Assert.Equal(FlowDeprovisionStatus.Deprovisioned, outcome.Status);
+        Assert.Equal(2, outcome.Attempts);
+        Assert.Empty(outcome.Remaining);
+        Assert.Null(outcome.Error);
+        var retry = Assert.Single(run.Events, e => e.Kind == FlowDeprovisionEventKind.RetryScheduled);
+        Assert.Contains("could not reset the workflow state", retry.Message);
+        Assert.Contains("HTTP " + status, retry.Message);
     }
 
     [Fact]

@@ -145,5 +145,36 @@ Connect-FlowCluster -Uri '{cluster.Url}' -Credential $cred -Verbose -Debug");
     }
 }
 
+[Collection("Environment")]
+public class ConnectWithoutClusterMonitorTests
+{
+    // server-behaviour.md §7: flow_framework_read_access has no cluster_monitor, so a real cluster answers GET / with the
+    // security plugin's core 403. The credentials are proven good (not 401), and every workflow call still works.
+    private const string NoMonitor =
+        "{\"error\":{\"root_cause\":[{\"type\":\"security_exception\",\"reason\":\"no permissions for [cluster:monitor/main] and User [name=reader, backend_roles=[], requestedTenant=null]\"}],"
+        + "\"type\":\"security_exception\",\"reason\":\"no permissions for [cluster:monitor/main] and User [name=reader, backend_roles=[], requestedTenant=null]\"},\"status\":403}";
+
+    [Fact]
+    public void A_user_without_cluster_monitor_still_connects_with_a_warning_and_can_read_status()
+    {
+        using var cluster = new FakeCluster(r => r.Path == "/" ? new FakeResponse(403, NoMonitor) : new FakeResponse(200, ClusterScripts.Status("wf1", "COMPLETED")));
+        using var ps = new PowerShellSession();
+        var result = ps.Run($@"
+$cred = [pscredential]::new('reader', (ConvertTo-SecureString 'R3ad-0nly!' -AsPlainText -Force))
+Connect-FlowCluster -Uri '{cluster.Url}' -Credential $cred -PassThru
+Get-FlowWorkflowStatus wf1");
+        Assert.Null(result.Terminating);
+        Assert.Empty(result.Errors);
+        var connection = Assert.IsType<FlowConnection>(result.Output[0]);
+        Assert.Equal("reader", connection.UserName);
+        Assert.Null(connection.Version);
+        var warning = Assert.Single(result.Warnings);
+        Assert.Contains("reader", warning);
+        Assert.Contains("HTTP 403", warning);
+        Assert.Contains("cluster:monitor/main", warning);
+        Assert.Equal("wf1", Assert.IsType<FlowWorkflowStatus>(result.Output[1]).WorkflowId);
+    }
+}
+
 [CollectionDefinition("Environment", DisableParallelization = true)]
 public class EnvironmentCollection { }

@@ -133,7 +133,7 @@ namespace FlowFramework.Engine
             catch (FlowApiException ex)
             {
                 _lastError = ex;
-                var verdict = ex.IsTransient ? Verdict.Transient : ex.Kind == FlowErrorKind.NotFound ? Verdict.NotFound : Verdict.Fatal;
+                var verdict = ex.IsTransient || IsStateResetFailure(ex) ? Verdict.Transient : ex.Kind == FlowErrorKind.NotFound ? Verdict.NotFound : Verdict.Fatal;
                 Emit(FlowDeprovisionEventKind.AttemptFinished, _attempt, null,
                     "Attempt " + _attempt.ToString(CultureInfo.InvariantCulture) + " failed after " + Seconds(_time.GetElapsedTime(attemptStarted)) + ": " + ex.Message);
                 return verdict;
@@ -434,8 +434,20 @@ namespace FlowFramework.Engine
             }
         }
 
+        /// <summary>
+        /// The server deleted every resource but could not reset the state document afterwards (server-behaviour.md §1,
+        /// with the cause's status; upstream issue #691). Running deprovision again resets it, so it is retried.
+        /// </summary>
+        private static bool IsStateResetFailure(FlowApiException ex) =>
+            ex.StatusCode is int status && status >= 400 && status != 401 && status != 403 && status != 404
+            && string.Equals(ex.ServerMessage?.Trim(), StateResetFailed, StringComparison.Ordinal);
+
+        private const string StateResetFailed = "Failed to reset workflow state";
+
         private static string TransientWhat(FlowApiException? error) =>
-            error?.Kind switch
+            error is not null && IsStateResetFailure(error)
+                ? "deleted everything but could not reset the workflow state (HTTP " + error.StatusCode!.Value.ToString(CultureInfo.InvariantCulture) + ": " + StateResetFailed + "); running deprovision again resets it"
+                : error?.Kind switch
             {
                 FlowErrorKind.Throttled => "is throttling requests (HTTP 429)",
                 FlowErrorKind.Timeout => "did not answer in time" + (error.StatusCode is int s ? " (HTTP " + s.ToString(CultureInfo.InvariantCulture) + ")" : string.Empty),

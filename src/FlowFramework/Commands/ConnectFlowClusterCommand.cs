@@ -67,6 +67,20 @@ namespace FlowFramework.Commands
                     info = _dispatcher.Run(task);
                 }
             }
+            catch (FlowApiException ex) when (ex.Kind == FlowErrorKind.Forbidden)
+            {
+                // A 403 (not 401) means the credentials were accepted: the user only lacks cluster:monitor/main, as
+                // flow_framework_read_access does on a real cluster. Workflow calls may still be allowed.
+                ConnectionStore.SetDefault(connection);
+                var who = connection.UserName is null ? "the anonymous user" : $"user '{connection.UserName}'";
+                var said = string.IsNullOrEmpty(ex.ServerMessage) ? string.Empty : $": {ex.ServerMessage}";
+                WriteWarning($"Connected to {uri} without checking the cluster: it accepted {who} but refused GET / (HTTP 403{said}). Workflow calls still work if the user has Flow Framework permissions.");
+                if (PassThru)
+                {
+                    WriteObject(connection);
+                }
+                return;
+            }
             catch (FlowApiException ex)
             {
                 connection.Dispose();
