@@ -70,3 +70,33 @@ public class AuditTests
         Assert.Equal((200, new JsonObject { ["workflow_id"] = id, ["state"] = "NOT_STARTED" }.ToJsonString()), Pick(await sim.GetAsync($"{Wf}/{id}/_status")));
     }
 }
+
+public class AuditMlTests
+{
+    [Fact]
+    public async Task Undeploy_twice_reports_not_found_and_model_doc_matches_ml_commons()
+    {
+        await using var sim = await StartAsync();
+        var state = await sim.ProvisionAsync(Templates.RemoteModel());
+        var model = Templates.ResourceId(state, "register_remote_model");
+        var connector = Templates.ResourceId(state, "create_connector");
+        var (s1, first, _) = await sim.PostAsync($"/_plugins/_ml/models/{model}/_undeploy");
+        Assert.Equal(200, s1);
+        var node = first!.AsObject().Single().Key;
+        Assert.Equal(new JsonObject { [node] = new JsonObject { ["stats"] = new JsonObject { [model] = "undeployed" } } }.ToJsonString(), first.ToJsonString());
+        // MLModelManager.undeployModel: a model in no node's cache is "not_found" (still 200).
+        Assert.Equal((200, new JsonObject { [node] = new JsonObject { ["stats"] = new JsonObject { [model] = "not_found" } } }.ToJsonString()),
+            Pick(await sim.PostAsync($"/_plugins/_ml/models/{model}/_undeploy")));
+        var (s2, doc, text) = await sim.GetAsync($"/_plugins/_ml/models/{model}");
+        Assert.True(s2 == 200, text);
+        // Undeploy zeroes the counts and empties planning_worker_nodes; nothing writes last_undeployed_time.
+        Assert.Equal(
+            ["name", "model_group_id", "algorithm", "model_version", "model_state", "created_time", "last_updated_time", "last_registered_time",
+             "last_deployed_time", "auto_redeploy_retry_times", "planning_worker_node_count", "current_worker_node_count", "deploy_to_all_nodes", "connector_id"],
+            doc!.AsObject().Select(kv => kv.Key));
+        Assert.Equal("UNDEPLOYED", doc["model_state"]!.GetValue<string>());
+        Assert.Equal(0, doc["planning_worker_node_count"]!.GetValue<int>());
+        Assert.Equal(0, doc["current_worker_node_count"]!.GetValue<int>());
+        Assert.Equal(connector, doc["connector_id"]!.GetValue<string>());
+    }
+}

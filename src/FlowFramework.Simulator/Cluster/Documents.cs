@@ -26,6 +26,8 @@ internal sealed class ModelDoc
     public long Updated { get; set; }
     public long? LastDeployed { get; set; }
     public long? LastUndeployed { get; set; }
+    /// <summary>An undeploy wrote planning/current worker node counts of 0 into the doc.</summary>
+    public bool WorkerCountsZeroed { get; set; }
     public long Version { get; set; } = 1;
 }
 

@@ -261,15 +261,18 @@ internal sealed class MlService(ClusterStore store, bool multiTenancy)
         o["last_updated_time"] = m.Updated;
         o["last_registered_time"] = m.Created;
         if (m.LastDeployed is not null) { o["last_deployed_time"] = m.LastDeployed; }
-        if (m.LastUndeployed is not null) { o["last_undeployed_time"] = m.LastUndeployed; }
-        if (m.State == "DEPLOYED")
+        // ML Commons never writes last_undeployed_time; undeploy only zeroes the worker-node fields and empties
+        // planning_worker_nodes (omitted when empty), leaving auto_redeploy_retry_times and deploy_to_all_nodes
+        // (TransportUndeployModelAction, MLModel.toXContent).
+        var deployed = m.State == "DEPLOYED";
+        if (m.LastDeployed is not null) { o["auto_redeploy_retry_times"] = 0; }
+        if (m.LastDeployed is not null || m.WorkerCountsZeroed)
         {
-            o["auto_redeploy_retry_times"] = 0;
-            o["planning_worker_node_count"] = 1;
-            o["current_worker_node_count"] = 1;
-            o["planning_worker_nodes"] = new JsonArray(store.NodeId);
-            o["deploy_to_all_nodes"] = true;
+            o["planning_worker_node_count"] = deployed ? 1 : 0;
+            o["current_worker_node_count"] = deployed ? 1 : 0;
         }
+        if (deployed) { o["planning_worker_nodes"] = new JsonArray(store.NodeId); }
+        if (m.LastDeployed is not null) { o["deploy_to_all_nodes"] = true; }
         if (m.ConnectorId is not null) { o["connector_id"] = m.ConnectorId; }
         if (m.Tenant is not null) { o["tenant_id"] = m.Tenant; }
         return o;
@@ -305,16 +308,27 @@ internal sealed class MlService(ClusterStore store, bool multiTenancy)
             }
             if (TenantMismatch(m.Tenant, tenant)) { return OpResult.Fail(NoTenantAccess()); }
             var now = Ids.NowMs();
-            if (m.State != "UNDEPLOYED" && m.State != "REGISTERED")
+            // MLModelManager.undeployModel answers "not_found" for a model no node has in its cache.
+            var wasDeployed = DeployedStates.Contains(m.State);
+            if (wasDeployed)
             {
                 m.State = "UNDEPLOYED";
                 m.LastUndeployed = now;
                 m.Updated = now;
+                m.WorkerCountsZeroed = true;
+                store.Commit();
+            }
+            else
+            {
+                // No node serves it: bulkSetModelIndexToUndeploy writes UNDEPLOYED and zero counts anyway.
+                m.State = "UNDEPLOYED";
+                m.Updated = now;
+                m.WorkerCountsZeroed = true;
                 store.Commit();
             }
             return OpResult.Success(new JsonObject
             {
-                [store.NodeId] = new JsonObject { ["stats"] = new JsonObject { [id] = "undeployed" } },
+                [store.NodeId] = new JsonObject { ["stats"] = new JsonObject { [id] = wasDeployed ? "undeployed" : "not_found" } },
             });
         }
     }
