@@ -424,4 +424,28 @@ public class ClientTests
         Assert.Equal("https://search.example:9200/", Assert.Single(cluster.Requests).AbsoluteUri);
         Assert.Equal(("node-1", "docker-cluster", "3.1.0", "opensearch"), (info.Name, info.ClusterName, info.VersionNumber, info.Distribution));
     }
+    // server-behaviour.md §1/§2: all=true adds user (a security User object), user_outputs, tenant_id and all_shared_principals;
+    // newer servers may add more. Only the documented fields are read and nothing else breaks the parse.
+    [Fact]
+    public async Task Status_with_all_reads_a_real_full_document_with_extra_and_unknown_fields()
+    {
+        const string body = "{\"workflow_id\":\"8xL8bowB8y25Tqfenm50\",\"error\":\"WorkflowStepException during step register_model_2, boom, restStatus: BAD_REQUEST\","
+            + "\"state\":\"FAILED\",\"provisioning_progress\":\"FAILED\",\"provision_start_time\":1710435961112,\"provision_end_time\":1710435968966,"
+            + "\"user\":{\"name\":\"admin\",\"backend_roles\":[\"admin\"],\"roles\":[\"own_index\",\"all_access\"],\"custom_attribute_names\":[],\"user_requested_tenant\":null},"
+            + "\"user_outputs\":{\"create_connector_1\":{\"connector_id\":\"NdjCQYwBLmvn802B0IwE\"}},\"tenant_id\":\"t1\",\"all_shared_principals\":[\"user:admin\"],"
+            + "\"schema_version\":4,\"some_future_field\":{\"nested\":[1,2,{\"x\":null}]},"
+            + "\"resources_created\":[{\"workflow_step_name\":\"create_connector\",\"workflow_step_id\":\"create_connector_1\",\"resource_type\":\"connector_id\",\"resource_id\":\"NdjCQYwBLmvn802B0IwE\",\"extra\":{\"a\":1}}]}";
+        var cluster = new FakeCluster().OnStatus(Answer.Json(200, body));
+        using var client = Client(cluster);
+
+        var state = await client.GetWorkflowStatusAsync("8xL8bowB8y25Tqfenm50", true, CancellationToken.None);
+
+        Assert.Equal("FAILED", state.State);
+        Assert.Equal("admin", state.User);
+        Assert.Equal("t1", state.TenantId);
+        Assert.StartsWith("WorkflowStepException", state.Error);
+        var resource = Assert.Single(state.Resources);
+        Assert.Equal("delete_connector", resource.DeprovisionStep);
+    }
 }
+

@@ -456,6 +456,44 @@ public class DeprovisionerTests
         Assert.Contains("did not answer in time", run.Events.Single(e => e.Kind == FlowDeprovisionEventKind.RetryScheduled).Message);
     }
 
+    // server-behaviour.md §4 step 5: a state entry whose step the server cannot deprovision throws on the worker thread and
+    // the REST call is never answered (with multi-tenancy the tenant's slot is not released either). Sending it again
+    // only hangs again, so an unanswered deprovision of such a plan is not retried.
+    [Fact]
+    public async Task An_unanswered_deprovision_of_a_plan_with_an_unknown_step_is_not_retried()
+    {
+        var state = State(WorkflowId, Connector, Resource("my_custom_step", "custom_1", "custom_id", "abc"));
+        var cluster = new FakeCluster()
+            .OnDeprovision(Answer.Throw(new TaskCanceledException("The request was canceled due to the configured HttpClient.Timeout of 30 seconds elapsing.")));
+        var run = new Run(cluster);
+
+        var outcome = await run.Go(state: state);
+
+        Assert.Equal(FlowDeprovisionStatus.Failed, outcome.Status);
+        Assert.Equal(1, outcome.Attempts);
+        Assert.Single(cluster.Deprovisions);
+        Assert.Empty(run.Delays);
+        var stop = Assert.Single(run.Events, e => e.Kind == FlowDeprovisionEventKind.Stopped);
+        Assert.Contains("my_custom_step", stop.Message);
+        Assert.Contains(outcome.Remaining, r => r.StepName == "my_custom_step" && r.Reason!.Contains("unknown"));
+    }
+
+    [Fact]
+    public async Task The_tenant_cap_429_without_retry_after_is_retried_after_the_backoff()
+    {
+        var cluster = new FakeCluster()
+            .OnDeprovision(Answer.Error(429, "Exceeded max simultaneous deprovisioning requests: 1"), Answer.Ok(WorkflowId))
+            .OnStatus(Answer.Json(200, EmptyState(WorkflowId)));
+        var run = new Run(cluster);
+
+        var outcome = await run.Go();
+
+        Assert.Equal(FlowDeprovisionStatus.Deprovisioned, outcome.Status);
+        Assert.Equal(2, outcome.Attempts);
+        var delay = Assert.Single(run.Delays);
+        Assert.InRange(delay, TimeSpan.FromMilliseconds(800), TimeSpan.FromMilliseconds(1200));
+    }
+
     [Fact]
     public async Task A_401_stops_at_once_as_failed()
     {

@@ -294,6 +294,12 @@ namespace FlowFramework.Engine
                 }
             }
 
+            if (verdict == Verdict.Transient && _lastError is { Kind: FlowErrorKind.Timeout, StatusCode: null } && UnknownSteps().Count > 0)
+            {
+                return Stop("the server got no answer for a workflow with " + string.Join(", ", UnknownSteps().Select(n => "'" + n + "'"))
+                    + ", a step it cannot deprovision; it never answers such a request, so sending it again would only hang again.");
+            }
+
             if (_attempt >= _options.MaxAttempts)
             {
                 return Stop("reached the limit of " + Count(_options.MaxAttempts, "attempt") + ".");
@@ -375,7 +381,7 @@ namespace FlowFramework.Engine
                 // Nothing reached the server's deprovision logic: everything is still where the plan found it.
                 var why = _lastError is null ? "The deprovision did not run." : "Not deprovisioned: " + _lastError.Message;
                 remaining = planned
-                    .Select(r => r.Status == FlowResourceStatus.NeedsAllowDelete ? r : r.With(reason: why))
+                    .Select(r => r.Status == FlowResourceStatus.NeedsAllowDelete || (r.DeprovisionStep is null && r.Reason is not null) ? r : r.With(reason: why))
                     .ToList();
                 status = FlowDeprovisionStatus.Failed;
             }
@@ -453,6 +459,9 @@ namespace FlowFramework.Engine
                 FlowErrorKind.Timeout => "did not answer in time" + (error.StatusCode is int s ? " (HTTP " + s.ToString(CultureInfo.InvariantCulture) + ")" : string.Empty),
                 _ => "is unavailable" + (error?.StatusCode is int u ? " (HTTP " + u.ToString(CultureInfo.InvariantCulture) + ")" : " (no connection)"),
             };
+
+        private List<string> UnknownSteps() =>
+            _plan.Steps.Where(s => s.Resource.DeprovisionStep is null).Select(s => s.Resource.StepName).Distinct(StringComparer.Ordinal).ToList();
 
         private int RemainingCount() => _leftovers?.Count ?? _plan.Steps.Count(s => s.Action != FlowPlannedAction.RetainedByServer);
 
