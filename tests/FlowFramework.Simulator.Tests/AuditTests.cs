@@ -69,6 +69,29 @@ public class AuditTests
         Assert.Equal((400, Err($"Validation Failed: 1: Model connector name [node conn] {Safe};")), Pick(await sim.PostAsync($"{Wf}/{id}/_provision?name=ok")));
         Assert.Equal((200, new JsonObject { ["workflow_id"] = id, ["state"] = "NOT_STARTED" }.ToJsonString()), Pick(await sim.GetAsync($"{Wf}/{id}/_status")));
     }
+
+    [Fact]
+    public async Task Unknown_step_type_is_501_at_create_and_at_provision()
+    {
+        await using var sim = await StartAsync();
+        var unknown = Templates.Of(new JsonObject { ["id"] = "x", ["type"] = "make_coffee" });
+        Assert.Equal((501, Err("Workflow step type [make_coffee] is not implemented.")), Pick(await sim.PostAsync(Wf, unknown)));
+        var (status, created, text) = await sim.PostAsync($"{Wf}?validation=none", unknown);
+        Assert.True(status == 201, text);
+        var id = created!["workflow_id"]!.GetValue<string>();
+        Assert.Equal((501, Err("Workflow step type [make_coffee] is not implemented.")), Pick(await sim.PostAsync($"{Wf}/{id}/_provision")));
+    }
+
+    [Fact]
+    public async Task Update_of_an_unknown_id_is_404_before_validation()
+    {
+        await using var sim = await StartAsync();
+        var invalid = Templates.Of(new JsonObject { ["id"] = "x", ["type"] = "make_coffee" });
+        Assert.Equal((404, Err("Failed to retrieve template (nope).")), Pick(await sim.SendAsync("PUT", $"{Wf}/nope", invalid)));
+        await sim.CreateAsync(Templates.RemoteModel());
+        Assert.Equal((404, Err("Failed to retrieve template (nope) from global context.")), Pick(await sim.SendAsync("PUT", $"{Wf}/nope", invalid)));
+        Assert.Equal((404, Err("Failed to retrieve template (nope) from global context.")), Pick(await sim.SendAsync("PUT", $"{Wf}/nope?update_fields=true", new JsonObject { ["name"] = "n" })));
+    }
 }
 
 public class AuditMlTests

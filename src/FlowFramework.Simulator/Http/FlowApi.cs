@@ -101,6 +101,12 @@ internal sealed class FlowApi(FlowService flow, UseCaseCatalogue useCases, bool 
         var validation = req.Param("validation") ?? "all";
         try
         {
+            if (workflowId is not null)
+            {
+                // An update first fetches the stored template (ParseUtils#getWorkflow), before any validation.
+                if (!flow.TemplatesIndexExists) { return SimResponse.Flow(404, $"Failed to retrieve template ({workflowId})."); }
+                flow.GetTemplateDoc(workflowId, req.Tenant);
+            }
             if (validation == "all" && !updateFields)
             {
                 TemplateModel.ValidateAll(template);
