@@ -20,7 +20,7 @@ error shows the password. A URI with user:password@ in it is refused for that re
     }
     Inputs      = @{ 'None' = 'This cmdlet takes no pipeline input.' }
     Outputs     = @{ 'FlowFramework.FlowConnection' = 'With -PassThru: the connection (Uri, UserName, TenantId, ClusterName, Version). The password is never a property.' }
-    Notes       = 'The connection check is one GET /. A 401 there is a terminating FlowAuthenticationFailed error; nothing answering is a terminating FlowClusterUnavailable error.'
+    Notes       = 'The connection check is one GET /. A 401 there is a terminating FlowAuthenticationFailed error; nothing answering is a terminating FlowClusterUnavailable error. A 403 there means the credentials were accepted but the user lacks cluster:monitor/main (flow_framework_read_access has no cluster_monitor): the connection is made anyway, with a warning, and workflow calls work as far as the user''s Flow Framework permissions go.'
     Examples    = @(
         @{
             Title   = 'Interactive session'
