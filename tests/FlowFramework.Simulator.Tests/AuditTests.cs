@@ -92,6 +92,26 @@ public class AuditTests
         Assert.Equal((404, Err("Failed to retrieve template (nope) from global context.")), Pick(await sim.SendAsync("PUT", $"{Wf}/nope", invalid)));
         Assert.Equal((404, Err("Failed to retrieve template (nope) from global context.")), Pick(await sim.SendAsync("PUT", $"{Wf}/nope?update_fields=true", new JsonObject { ["name"] = "n" })));
     }
+
+    [Fact]
+    public async Task Multi_tenancy_unknown_ids_fail_the_access_check_with_its_404()
+    {
+        // With multi-tenancy on, ParseUtils#resolveUserAndExecute always fetches the doc (state doc for status,
+        // deprovision and delete?clear_status=true; template otherwise) and answers its own 404 first.
+        await using var sim = await StartAsync("--multi-tenancy");
+        var id = await sim.CreateAsync(Templates.RemoteModel(), tenant: "t1");
+        var missing = Err("Failed to retrieve template (nope) from global context.");
+        Assert.Equal((404, missing), Pick(await sim.GetAsync($"{Wf}/nope/_status", tenant: "t1")));
+        Assert.Equal((404, missing), Pick(await sim.PostAsync($"{Wf}/nope/_deprovision", null, tenant: "t1")));
+        Assert.Equal((404, missing), Pick(await sim.SendAsync("DELETE", $"{Wf}/nope", null, tenant: "t1")));
+        Assert.Equal((404, missing), Pick(await sim.SendAsync("DELETE", $"{Wf}/nope?clear_status=true", null, tenant: "t1")));
+        Assert.Equal((404, missing), Pick(await sim.GetAsync($"{Wf}/nope", tenant: "t1")));
+        Assert.Equal((403, Err("No permission to access this resource")), Pick(await sim.SendAsync("DELETE", $"{Wf}/{id}?clear_status=true", null, tenant: "t2")));
+        var (status, body, _) = await sim.SendAsync("DELETE", $"{Wf}/{id}?clear_status=true", null, tenant: "t1");
+        Assert.Equal(200, status);
+        Assert.Equal("deleted", body!["result"]!.GetValue<string>());
+        Assert.Equal((404, Err($"Failed to retrieve template ({id}) from global context.")), Pick(await sim.GetAsync($"{Wf}/{id}/_status", tenant: "t1")));
+    }
 }
 
 public class AuditMlTests

@@ -98,7 +98,8 @@ internal sealed class FlowService(ClusterStore store, StepRunner runner, bool mu
         {
             if (!store.Data.States.TryGetValue(id, out var s))
             {
-                throw new FlowException($"Fail to find workflow status of {id}", 404);
+                // With multi-tenancy, ParseUtils#getWorkflow reads the state doc first and answers its own 404.
+                throw new FlowException(multiTenancy ? MissingForTenantCheck(id) : $"Fail to find workflow status of {id}", 404);
             }
             if (multiTenancy && s.Tenant != tenant)
             {
@@ -392,7 +393,7 @@ internal sealed class FlowService(ClusterStore store, StepRunner runner, bool mu
         {
             if (!store.Data.States.TryGetValue(id, out var state))
             {
-                return SimResponse.Flow(404, $"Failed to get workflow state for workflow {id}");
+                return SimResponse.Flow(404, multiTenancy ? MissingForTenantCheck(id) : $"Failed to get workflow state for workflow {id}");
             }
             if (multiTenancy && state.Tenant != tenant)
             {
@@ -533,9 +534,14 @@ internal sealed class FlowService(ClusterStore store, StepRunner runner, bool mu
                 return SimResponse.Flow(404, "There are no templates in the global context");
             }
             var found = store.Data.Templates.TryGetValue(id, out var doc);
-            if (found && multiTenancy && doc!.Tenant != tenant)
+            if (multiTenancy)
             {
-                return SimResponse.Flow(403, "No permission to access this resource");
+                // ParseUtils#resolveUserAndExecute → getWorkflow on the state index when clear_status=true, else on the
+                // templates index: a missing doc is 404 and another tenant's doc 403, before anything is deleted.
+                var owner = clearStatus ? store.Data.States.GetValueOrDefault(id)?.Tenant : doc?.Tenant;
+                var exists = clearStatus ? store.Data.States.ContainsKey(id) : found;
+                if (!exists) { return SimResponse.Flow(404, MissingForTenantCheck(id)); }
+                if (owner != tenant) { return SimResponse.Flow(403, "No permission to access this resource"); }
             }
             long version = 1;
             if (found)
@@ -590,6 +596,9 @@ internal sealed class FlowService(ClusterStore store, StepRunner runner, bool mu
                 }).ToList();
         }
     }
+
+    /// <summary>ParseUtils#onGetWorkflowResponse's text for a missing doc (the access check that multi-tenancy forces).</summary>
+    private static string MissingForTenantCheck(string id) => $"Failed to retrieve template ({id}) from global context.";
 
     public bool TemplatesIndexExists { get { lock (store.Gate) { return store.Data.TemplatesIndexExists; } } }
     public bool StateIndexExists { get { lock (store.Gate) { return store.Data.StateIndexExists; } } }
