@@ -112,6 +112,25 @@ public class AuditTests
         Assert.Equal("deleted", body!["result"]!.GetValue<string>());
         Assert.Equal((404, Err($"Failed to retrieve template ({id}) from global context.")), Pick(await sim.GetAsync($"{Wf}/{id}/_status", tenant: "t1")));
     }
+
+    [Fact]
+    public async Task Synchronous_provision_failure_answers_the_step_error_and_create_passes_flow_errors_through()
+    {
+        await using var sim = await StartAsync();
+        var broken = Templates.Of(new JsonObject
+        {
+            ["id"] = "model", ["type"] = "register_remote_model",
+            ["user_inputs"] = new JsonObject { ["name"] = "m", ["connector_id"] = "nope" },
+        });
+        var id = await sim.CreateAsync(broken);
+        var error = "WorkflowStepException during step model, Failed to find connector with the provided connector id: nope, restStatus: NOT_FOUND";
+        Assert.Equal((404, Err(error)), Pick(await sim.PostAsync($"{Wf}/{id}/_provision?wait_for_completion_timeout=5s")));
+        Assert.Equal((200, new JsonObject { ["workflow_id"] = id, ["error"] = error, ["state"] = "FAILED" }.ToJsonString()), Pick(await sim.GetAsync($"{Wf}/{id}/_status")));
+
+        // A FlowFrameworkException while provisioning from create is passed through, not turned into "Provisioning failed.".
+        var unknown = Templates.Of(new JsonObject { ["id"] = "x", ["type"] = "make_coffee" });
+        Assert.Equal((501, Err("Workflow step type [make_coffee] is not implemented.")), Pick(await sim.PostAsync($"{Wf}?validation=none&provision=true", unknown)));
+    }
 }
 
 public class AuditMlTests

@@ -6,6 +6,9 @@ using FlowFramework.Simulator.Http;
 
 namespace FlowFramework.Simulator.Flow;
 
+/// <summary>How a provisioning run failed: the state's error text and the failing step's status.</summary>
+internal sealed record ProvisionFailure(string Error, int Status);
+
 /// <summary>The Flow Framework plugin: templates, state documents, provisioning and deprovisioning.</summary>
 internal sealed class FlowService(ClusterStore store, StepRunner runner, bool multiTenancy)
 {
@@ -148,7 +151,7 @@ internal sealed class FlowService(ClusterStore store, StepRunner runner, bool mu
     // ---------- provision ----------
 
     /// <summary>Checks and starts provisioning of the template's "provision" workflow. Returns the run.</summary>
-    public Task StartProvision(string id, string? tenant, IReadOnlyDictionary<string, string> parameters)
+    public Task<ProvisionFailure?> StartProvision(string id, string? tenant, IReadOnlyDictionary<string, string> parameters)
     {
         var doc = GetTemplateDoc(id, tenant);
         JsonObject workflow;
@@ -183,7 +186,7 @@ internal sealed class FlowService(ClusterStore store, StepRunner runner, bool mu
     }
 
     /// <summary>Reprovision: runs the nodes the stored template lacks, with outputs of existing nodes from the state.</summary>
-    public Task StartReprovision(string id, string? tenant, JsonObject newTemplate)
+    public Task<ProvisionFailure?> StartReprovision(string id, string? tenant, JsonObject newTemplate)
     {
         var doc = GetTemplateDoc(id, tenant);
         JsonObject oldWorkflow, newWorkflow;
@@ -251,7 +254,7 @@ internal sealed class FlowService(ClusterStore store, StepRunner runner, bool mu
         return run;
     }
 
-    private async Task RunAsync(string id, string? tenant, List<WorkflowNode> sorted, List<WorkflowEdge> edges,
+    private async Task<ProvisionFailure?> RunAsync(string id, string? tenant, List<WorkflowNode> sorted, List<WorkflowEdge> edges,
         IReadOnlyDictionary<string, string> parameters, Dictionary<string, StepOutput> initialOutputs, List<WorkflowEdge>? inputEdges = null)
     {
         inputEdges ??= edges;
@@ -277,14 +280,19 @@ internal sealed class FlowService(ClusterStore store, StepRunner runner, bool mu
                 await tasks[node.Id].ConfigureAwait(false);
             }
             FinishProvision(id, null);
+            return null;
         }
         catch (FlowException ex)
         {
-            FinishProvision(id, $"{ex.KindName} during step {current}, {ex.Message}, restStatus: {FlowException.StatusName(ex.Status)}");
+            var error = $"{ex.KindName} during step {current}, {ex.Message}, restStatus: {FlowException.StatusName(ex.Status)}";
+            FinishProvision(id, error);
+            return new ProvisionFailure(error, ex.Status);
         }
         catch (Exception ex)
         {
-            FinishProvision(id, $"{ex.GetType().Name} during step {current}, restStatus: INTERNAL_SERVER_ERROR");
+            var error = $"{ex.GetType().Name} during step {current}, restStatus: INTERNAL_SERVER_ERROR";
+            FinishProvision(id, error);
+            return new ProvisionFailure(error, 500);
         }
     }
 

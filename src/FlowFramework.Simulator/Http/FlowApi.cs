@@ -125,7 +125,9 @@ internal sealed class FlowApi(FlowService flow, UseCaseCatalogue useCases, bool 
                 }
                 catch (FlowException ex)
                 {
-                    return SimResponse.Flow(ex.Status, "Provisioning failed.");
+                    // CreateWorkflowTransportAction passes a FlowFrameworkException from provisioning through unchanged
+                    // ("Provisioning failed." is only for other exception types).
+                    return FromException(ex);
                 }
             }
             if (updateFields)
@@ -161,13 +163,19 @@ internal sealed class FlowApi(FlowService flow, UseCaseCatalogue useCases, bool 
         }
     }
 
-    private async Task<SimResponse> ProvisionResponseAsync(string id, string? tenant, Task run, TimeSpan? timeout, CancellationToken ct)
+    private async Task<SimResponse> ProvisionResponseAsync(string id, string? tenant, Task<ProvisionFailure?> run, TimeSpan? timeout, CancellationToken ct)
     {
         if (timeout is null)
         {
             return SimResponse.With(202, new JsonObject { ["workflow_id"] = id });
         }
         await FlowService.WaitAsync(run, timeout.Value).WaitAsync(ct);
+        if (run.IsCompletedSuccessfully && run.Result is { } failure)
+        {
+            // Synchronous execution that fails within the timeout answers the failure itself, with the step's status
+            // (Provision/ReprovisionWorkflowTransportAction#executeWorkflow, isSyncExecution).
+            return SimResponse.Flow(failure.Status, failure.Error);
+        }
         var state = flow.StateView(id, tenant, all: false);
         return SimResponse.With(202, state);
     }
