@@ -101,6 +101,18 @@ Describe 'Retries against a cluster that is catching up' {
         (Get-FlowWorkflowStatus -WorkflowId $id -Connection $script:Conn).State | Should -Be 'NOT_STARTED'
     }
 
+    It 'a busy cluster during the first status read (503 twice) is waited out, and the workflow still ends clean' {
+        $id = New-ProvisionedWorkflow -Simulator $script:Sim -Template (New-FlowTestTemplate)
+        $null = Invoke-Simulator -Simulator $script:Sim -Method DELETE -Path '/_simulator/requests'
+        Add-SimulatorFault -Simulator $script:Sim -Method GET -Path "$id/_status`$" -Kind 503 -Count 2 -RetryAfterSeconds 1
+        $verbose = Invoke-FlowDeprovision -WorkflowId $id -AllowDelete '*' -Force -PassThru -Connection $script:Conn -WarningAction SilentlyContinue -Verbose 4>&1
+        $out = Split-Output ($verbose | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] })
+        $out.Result[0].Status | Should -Be 'Deprovisioned'
+        $reads = @(Get-SimulatorRequests -Simulator $script:Sim | Where-Object { $_.path -like "*$id/_status" })
+        @($reads[0..2].status) | Should -Be @(503, 503, 200)
+        @($verbose | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -like '*reading the status failed*trying again in*' }) | Should -HaveCount 2
+    }
+
     It 'a 429 and a 503 with Retry-After are retried, the Retry-After wait is honoured, and it succeeds' {
         $id = New-ProvisionedWorkflow -Simulator $script:Sim -Template (New-FlowTestTemplate)
         Add-SimulatorFault -Simulator $script:Sim -Method POST -Path '_deprovision$' -Kind 429 -Count 1 -RetryAfterSeconds 2

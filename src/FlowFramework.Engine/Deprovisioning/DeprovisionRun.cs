@@ -305,9 +305,8 @@ namespace FlowFramework.Engine
                 return Stop("reached the limit of " + Count(_options.MaxAttempts, "attempt") + ".");
             }
 
-            var backoff = Backoff(_attempt);
             var retryAfter = verdict == Verdict.Transient ? _lastError?.RetryAfter : null;
-            var delay = retryAfter is TimeSpan ra && ra > backoff ? TimeSpan.FromMilliseconds(Math.Ceiling(ra.TotalMilliseconds)) : backoff;
+            var delay = RetryDelay.AtLeast(RetryDelay.Backoff(_options, _attempt, _random), retryAfter);
             if (now + delay > _options.Timeout)
             {
                 _timedOut = true;
@@ -319,16 +318,6 @@ namespace FlowFramework.Engine
                 ? "the server could not delete " + Count(_leftovers?.Count(r => r.Status == FlowResourceStatus.Failed) ?? 0, "resource") + " yet; dependencies usually need a moment to go away."
                 : "the cluster " + TransientWhat(_lastError) + (retryAfter is TimeSpan asked ? "; it asked to retry after " + Seconds(asked) : string.Empty) + ".";
             return true;
-        }
-
-        /// <summary>Exponential from BaseDelay, ±20 % jitter, capped at MaxDelay.</summary>
-        private TimeSpan Backoff(int attempt)
-        {
-            var exponent = Math.Min(attempt - 1, 30);
-            var ticks = Math.Min(_options.BaseDelay.Ticks * Math.Pow(2, exponent), _options.MaxDelay.Ticks);
-            var jittered = ticks * (0.8 + (0.4 * _random.NextDouble()));
-            // Whole milliseconds: timers have millisecond resolution, so the reported wait is the real one.
-            return TimeSpan.FromMilliseconds(Math.Floor(Math.Min(jittered, _options.MaxDelay.Ticks) / TimeSpan.TicksPerMillisecond));
         }
 
         private bool Stop(string why)

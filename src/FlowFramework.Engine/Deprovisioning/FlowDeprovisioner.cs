@@ -39,6 +39,13 @@ namespace FlowFramework.Engine
         }
 
         /// <summary>
+        /// Reads the status (all=true) for planning, retrying transient failures (429, 502-504, timeouts, resets)
+        /// with the deprovision loop's delays and limits; any other failure is thrown as it came.
+        /// </summary>
+        public Task<FlowWorkflowState> ReadStateAsync(string workflowId, Action<FlowDeprovisionEvent>? onEvent, CancellationToken ct) =>
+            new StateReader(_client, _options).ReadAsync(workflowId, onEvent, ct);
+
+        /// <summary>
         /// Runs the retry loop for the plan's workflow. Errors of the cluster end up in the outcome;
         /// cancellation throws <see cref="OperationCanceledException"/>; an invalid id throws <see cref="FlowApiException"/>.
         /// </summary>

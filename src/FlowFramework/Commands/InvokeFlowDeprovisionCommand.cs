@@ -123,7 +123,7 @@ namespace FlowFramework.Commands
             FlowWorkflowState state;
             try
             {
-                state = RunEngine(ct => ActiveConnection.Client.GetWorkflowStatusAsync(workflowId, true, ct));
+                state = RunEngine(ct => _deprovisioner.ReadStateAsync(workflowId, ev => Dispatcher.Post(() => WriteVerbose(ev.Message)), ct));
             }
             catch (OperationCanceledException)
             {

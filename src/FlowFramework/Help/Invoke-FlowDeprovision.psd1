@@ -6,7 +6,8 @@ for confirmation, and calls POST /_plugins/_flow_framework/workflow/<id>/_deprov
 202 because a model is still deployed or a connector still used, it reads the leftovers from the status API,
 waits (exponential delay with jitter from about one second, capped at 30 seconds, honouring Retry-After), and
 tries again, until everything is gone, -MaxAttempts or -TimeoutSec is reached, or the same leftovers keep failing
-for 60 seconds.
+for 60 seconds. A busy cluster (429, 502, 503, 504, timeouts, resets) is waited out the same way, also on the
+status read that comes before the plan.
 
 What is still left is written as FlowResource objects (Status Failed with a Reason, or NeedsAllowDelete), which
 can be piped straight back in: the pipe carries the workflow ids, and any number of leftovers of one workflow
