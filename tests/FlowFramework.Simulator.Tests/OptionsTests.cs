@@ -46,6 +46,19 @@ public class OptionsTests
     }
 
     [Fact]
+    public async Task Root_needs_cluster_monitor_which_only_the_full_access_roles_carry()
+    {
+        await using var sim = await SecureAsync();
+        Assert.Equal(200, (await sim.GetAsync("/", Ff)).Status);
+        Assert.Equal(200, (await sim.GetAsync("/", Ml)).Status);
+        var (status, body, _) = await sim.GetAsync("/", Reader);
+        Assert.Equal(403, status);
+        Assert.Equal(
+            "{\"error\":{\"root_cause\":[{\"type\":\"security_exception\",\"reason\":\"no permissions for [cluster:monitor/main] and User [name=rita, backend_roles=[], requestedTenant=null]\"}],\"type\":\"security_exception\",\"reason\":\"no permissions for [cluster:monitor/main] and User [name=rita, backend_roles=[], requestedTenant=null]\"},\"status\":403}",
+            body!.ToJsonString());
+    }
+
+    [Fact]
     public async Task Tls_serves_https_with_a_self_signed_certificate()
     {
         await using var sim = await StartAsync("--tls");

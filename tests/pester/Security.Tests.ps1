@@ -209,7 +209,11 @@ catch { $err = $_ }
     }
 
     It 'a read-only Flow Framework user can read status but its deprovision gets FlowAccessDenied "Failed to get workflow."' {
-        $conn = Connect-FlowCluster -Uri $script:Auth.Url -Credential (New-Cred 'ffread' $script:ReadPw) -PassThru 6>$null
+        # Like a real cluster, GET / needs cluster:monitor/main, which the read-only role lacks: Connect warns and connects.
+        $conn = Connect-FlowCluster -Uri $script:Auth.Url -Credential (New-Cred 'ffread' $script:ReadPw) -PassThru -WarningVariable connectWarnings -WarningAction SilentlyContinue 6>$null
+        $conn | Should -BeOfType ([FlowFramework.FlowConnection])
+        $connectWarnings | Should -HaveCount 1
+        "$connectWarnings" | Should -BeLike "*accepted user 'ffread' but refused GET / (HTTP 403: no permissions for ``[cluster:monitor/main``]*"
         Clear-SimulatorState -Simulator $script:Auth
         $status = @($script:Ids | Get-FlowWorkflowStatus -Connection $conn)
         $status | Should -HaveCount 2

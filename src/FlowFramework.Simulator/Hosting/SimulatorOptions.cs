@@ -113,9 +113,10 @@ public sealed record SimUser(string Name, string Password, IReadOnlyList<string>
     private static bool RoleGrants(string role, Permission p) => role switch
     {
         "all_access" => true,
-        "flow_framework_full_access" => p is Permission.FlowRead or Permission.FlowWrite,
+        // The full-access roles include cluster_monitor (GET / is cluster:monitor/main); the read-only ones do not.
+        "flow_framework_full_access" => p is Permission.FlowRead or Permission.FlowWrite or Permission.ClusterMonitor,
         "flow_framework_read_access" => p is Permission.FlowRead,
-        "ml_full_access" => p is Permission.MlRead or Permission.MlWrite,
+        "ml_full_access" => p is Permission.MlRead or Permission.MlWrite or Permission.ClusterMonitor,
         "ml_read_access" => p is Permission.MlRead,
         "readall" => p is Permission.FlowRead or Permission.MlRead or Permission.IndexRead,
         "index_full_access" => p is Permission.IndexRead or Permission.IndexWrite,
@@ -135,7 +136,7 @@ public sealed record SimUser(string Name, string Password, IReadOnlyList<string>
     public string Describe() => $"User [name={Name}, backend_roles=[{string.Join(", ", BackendRoles)}], requestedTenant=null]";
 }
 
-public enum Permission { FlowRead, FlowWrite, MlRead, MlWrite, IndexRead, IndexWrite }
+public enum Permission { FlowRead, FlowWrite, MlRead, MlWrite, IndexRead, IndexWrite, ClusterMonitor }
 
 /// <summary>One injected fault.</summary>
 public sealed class FaultRule

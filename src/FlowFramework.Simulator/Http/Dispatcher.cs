@@ -149,7 +149,11 @@ internal sealed class Dispatcher
         var s = req.Segments;
         if (s.Length == 0)
         {
-            return req.Method is "GET" or "HEAD" ? Root() : CoreChecks.WrongMethod(req, "GET", "HEAD");
+            if (req.Method is not ("GET" or "HEAD"))
+            {
+                return CoreChecks.WrongMethod(req, "GET", "HEAD");
+            }
+            return req.User is { } user && !user.Can(Permission.ClusterMonitor) ? CoreChecks.Security(req, "cluster:monitor/main") : Root();
         }
         if (s.Length >= 3 && s[0] == "_plugins" && s[1] == "_flow_framework" && s[2] == "workflow")
         {
