@@ -39,6 +39,20 @@ Import-Module '$Manifest'
         $lines[2] | Should -Be 'undocumented='
     }
 
+    It 'gives the four output types a table view' {
+        $result = Invoke-FreshPwsh -Script @"
+Import-Module '$Manifest'
+foreach (`$t in 'FlowResource', 'FlowWorkflowStatus', 'FlowDeprovisionResult', 'FlowConnection') {
+    `$view = Get-FormatData -TypeName "FlowFramework.`$t" -PowerShellVersion `$PSVersionTable.PSVersion
+    `$t + '=' + ((`$view.FormatViewDefinition | ForEach-Object { `$_.Control.GetType().Name }) -join ',')
+}
+"@
+        $result.ExitCode | Should -Be 0
+        foreach ($t in 'FlowResource', 'FlowWorkflowStatus', 'FlowDeprovisionResult', 'FlowConnection') {
+            $result.Output | Should -Match "(?m)^$t=TableControl\s*$"
+        }
+    }
+
     It 'keeps the module version in the manifest only, and every assembly carries it' {
         $version = (Import-PowerShellDataFile $Manifest).ModuleVersion
         $dll = [System.Reflection.AssemblyName]::GetAssemblyName((Join-Path $PackageRoot 'FlowFramework.dll'))
