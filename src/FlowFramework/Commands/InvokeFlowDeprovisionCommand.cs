@@ -216,6 +216,17 @@ namespace FlowFramework.Commands
                     WriteFailure(job.WorkflowId, ex, 0);
                 });
             }
+            catch (Exception ex)
+            {
+                // A defect, not a cluster answer: still one error for this workflow, and the others go on.
+                Dispatcher.Post(() =>
+                {
+                    WriteProgress(job.Completed());
+                    WriteError(FlowErrors.Create(FlowErrorIds.RequestFailed, ErrorCategory.NotSpecified, job.WorkflowId,
+                        $"Deprovisioning workflow '{job.WorkflowId}' failed unexpectedly: {ex.GetType().Name}: {ex.Message}",
+                        "Run again with -Verbose; if it repeats, report it with the Verbose output.", ex));
+                });
+            }
             return true;
         }
 
