@@ -8,11 +8,8 @@ namespace FlowFramework.Commands
     /// <summary>Checks a cluster with GET / and makes it the session's default connection.</summary>
     [Cmdlet(VerbsCommunications.Connect, "FlowCluster")]
     [OutputType(typeof(FlowConnection))]
-    public sealed class ConnectFlowClusterCommand : PSCmdlet, IDisposable
+    public sealed class ConnectFlowClusterCommand : FlowCmdletBase
     {
-        private readonly PipelineDispatcher _dispatcher = new PipelineDispatcher();
-        private readonly System.Threading.CancellationTokenSource _cancellation = new System.Threading.CancellationTokenSource();
-
         [Parameter(Position = 0)]
         [AllowEmptyString]
         public string? Uri { get; set; }
@@ -37,12 +34,7 @@ namespace FlowFramework.Commands
 
         protected override void EndProcessing()
         {
-            var text = Uri;
-            if (!MyInvocation.BoundParameters.ContainsKey(nameof(Uri)))
-            {
-                var fromEnvironment = Environment.GetEnvironmentVariable(FlowCmdletBase.EnvironmentUrlVariable);
-                text = string.IsNullOrWhiteSpace(fromEnvironment) ? FlowCmdletBase.FallbackUrl : fromEnvironment;
-            }
+            var text = MyInvocation.BoundParameters.ContainsKey(nameof(Uri)) ? Uri : DefaultAddress();
             if (!UriRules.TryParse(text, out var uri, out var problem))
             {
                 var shown = UriRules.Redact(text);
@@ -61,11 +53,7 @@ namespace FlowFramework.Commands
             FlowClusterInfo info;
             try
             {
-                using (RequestReporter.Observe(record => _dispatcher.Post(() => WriteVerbose(FlowCmdletBase.FormatRequest(record)))))
-                {
-                    var task = System.Threading.Tasks.Task.Run(() => connection.Client.GetClusterInfoAsync(_cancellation.Token));
-                    info = _dispatcher.Run(task);
-                }
+                info = RunEngine(ct => connection.Client.GetClusterInfoAsync(ct));
             }
             catch (FlowApiException ex) when (ex.Kind == FlowErrorKind.Forbidden)
             {
@@ -118,14 +106,6 @@ namespace FlowFramework.Commands
                     ex);
             }
             return FlowErrors.FromApiException(ex, connection.Uri.ToString(), connection);
-        }
-
-        protected override void StopProcessing() => _cancellation.Cancel();
-
-        public void Dispose()
-        {
-            _dispatcher.Dispose();
-            _cancellation.Dispose();
         }
     }
 }

@@ -8,7 +8,7 @@ namespace FlowFramework.Commands
     /// <summary>Reads workflows' provisioning state and the resources they created.</summary>
     [Cmdlet(VerbsCommon.Get, "FlowWorkflowStatus")]
     [OutputType(typeof(FlowWorkflowStatus))]
-    public sealed class GetFlowWorkflowStatusCommand : FlowCmdletBase
+    public sealed class GetFlowWorkflowStatusCommand : FlowConnectedCmdletBase
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("Id", "workflow_id")]

@@ -21,7 +21,7 @@ namespace FlowFramework.Commands
     /// </remarks>
     [Cmdlet(VerbsLifecycle.Invoke, "FlowDeprovision", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
     [OutputType(typeof(FlowResource), typeof(FlowDeprovisionResult))]
-    public sealed class InvokeFlowDeprovisionCommand : FlowCmdletBase
+    public sealed class InvokeFlowDeprovisionCommand : FlowConnectedCmdletBase
     {
         private readonly List<WorkflowJob> _running = new List<WorkflowJob>();
         private readonly HashSet<string> _seen = new HashSet<string>(StringComparer.Ordinal);

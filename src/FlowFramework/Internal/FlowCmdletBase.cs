@@ -8,9 +8,8 @@ using FlowFramework.Engine;
 namespace FlowFramework.Internal
 {
     /// <summary>
-    /// What every cmdlet of the module shares: the -Connection parameter and its defaults, one cancellation
-    /// source per invocation (cancelled by Ctrl+C), and a dispatcher so background work writes only through the
-    /// pipeline thread.
+    /// What every cmdlet of the module shares: one cancellation source per invocation (cancelled by Ctrl+C), and a
+    /// dispatcher so background work writes only through the pipeline thread.
     /// </summary>
     public abstract class FlowCmdletBase : PSCmdlet, IDisposable
     {
@@ -18,40 +17,19 @@ namespace FlowFramework.Internal
         internal const string FallbackUrl = "http://localhost:9200";
 
         private readonly CancellationTokenSource _cancellation = new CancellationTokenSource();
-        private FlowConnection? _implicitConnection;
 
         internal PipelineDispatcher Dispatcher { get; } = new PipelineDispatcher();
 
         internal CancellationToken CancellationToken => _cancellation.Token;
 
-        /// <summary>The invocation's connection, resolved once in BeginProcessing.</summary>
-        internal FlowConnection ActiveConnection { get; private set; } = null!;
-
-        [Parameter]
-        [ValidateNotNull]
-        public FlowConnection? Connection { get; set; }
-
-        protected override void BeginProcessing()
+        /// <summary>The cluster address used when none is given: $env:OPENSEARCH_URL, else http://localhost:9200.</summary>
+        internal static string DefaultAddress()
         {
-            ActiveConnection = Connection ?? ConnectionStore.Default ?? CreateImplicitConnection();
+            var fromEnvironment = Environment.GetEnvironmentVariable(EnvironmentUrlVariable);
+            return string.IsNullOrWhiteSpace(fromEnvironment) ? FallbackUrl : fromEnvironment!.Trim();
         }
 
         protected override void StopProcessing() => _cancellation.Cancel();
-
-        private FlowConnection CreateImplicitConnection()
-        {
-            var fromEnvironment = Environment.GetEnvironmentVariable(EnvironmentUrlVariable);
-            var text = string.IsNullOrWhiteSpace(fromEnvironment) ? FallbackUrl : fromEnvironment!.Trim();
-            if (!UriRules.TryParse(text, out var uri, out var problem))
-            {
-                var shown = UriRules.Redact(text);
-                ThrowTerminatingError(FlowErrors.Create(FlowErrorIds.InvalidUri, ErrorCategory.InvalidArgument, shown,
-                    $"The environment variable {EnvironmentUrlVariable} holds '{shown}', which is not a usable cluster address: {problem}",
-                    $"Set {EnvironmentUrlVariable} to an absolute http or https URL such as https://search.example.com:9200, or run Connect-FlowCluster -Uri <url>."));
-            }
-            _implicitConnection = new FlowConnection(uri!, null, false, null, 30);
-            return _implicitConnection;
-        }
 
         /// <summary>Runs engine work, pumping its messages on the pipeline thread, reporting each request to Verbose.</summary>
         internal T RunEngine<T>(Func<CancellationToken, Task<T>> work)
@@ -82,8 +60,13 @@ namespace FlowFramework.Internal
             _cancellation.Cancel();
             _cancellation.Dispose();
             Dispatcher.Dispose();
-            _implicitConnection?.Dispose();
+            ReleaseResources();
             GC.SuppressFinalize(this);
+        }
+
+        /// <summary>What a derived cmdlet holds for the length of one invocation.</summary>
+        private protected virtual void ReleaseResources()
+        {
         }
     }
 }
