@@ -47,23 +47,9 @@ $finished = $false   # stays $false only when Ctrl+C stops the script
 try {
     Write-Step 'Start a local test cluster' `
         "The simulator behaves like an OpenSearch node with the Flow Framework and ML Commons plugins. It keeps a model 'deployed' for $UndeployLagMs ms after it is undeployed, like a real cluster whose nodes are still catching up."
-    $info = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
-    foreach ($a in @((Resolve-Path -LiteralPath $SimulatorDll).ProviderPath, '--port', '0', '--undeploy-lag-ms', "$UndeployLagMs")) { $info.ArgumentList.Add($a) }
-    $info.RedirectStandardOutput = $true
-    $info.RedirectStandardError = $true
-    $info.UseShellExecute = $false
-    $simulator = [System.Diagnostics.Process]::Start($info)
-    $null = $simulator.StandardError.ReadToEndAsync()
-    $url = $null
-    $deadline = [DateTime]::UtcNow.AddSeconds(60)
-    while (-not $url -and [DateTime]::UtcNow -lt $deadline) {
-        $read = $simulator.StandardOutput.ReadLineAsync()
-        while (-not $read.Wait(250)) { if ([DateTime]::UtcNow -ge $deadline) { break } }
-        if (-not $read.IsCompleted -or $null -eq $read.Result) { break }
-        if ($read.Result -match 'listening on (https?://\S+)') { $url = $Matches[1] }
-    }
-    if (-not $url) { throw 'The simulator did not start within 60 seconds.' }
-    $null = $simulator.StandardOutput.ReadToEndAsync()   # keep its stdout drained
+    Import-Module (Join-Path $PSScriptRoot '../build/SimulatorProcess.psm1')
+    $simulator = Start-FlowSimulator -SimulatorDll $SimulatorDll -ArgumentList @('--undeploy-lag-ms', "$UndeployLagMs")
+    $url = $simulator.Url
     Write-Note "Listening on $url"
 
     Write-Step 'Connect to it' 'Connect-FlowCluster checks the address with GET / and makes it the default for this session.'
@@ -148,9 +134,8 @@ catch {
 }
 finally {
     # Runs on success, on failure and on Ctrl+C: never leave the simulator behind.
-    if ($simulator -and -not $simulator.HasExited) {
-        $simulator.Kill($true)
-        $null = $simulator.WaitForExit(10000)
+    if ($simulator -and -not $simulator.Process.HasExited) {
+        $simulator | Stop-FlowSimulator
         Write-Host ''
         Write-Host 'Stopped the simulator.' -ForegroundColor DarkGray
     }

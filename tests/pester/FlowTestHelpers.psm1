@@ -1,50 +1,8 @@
 # Shared by the Pester files: start and stop the simulator, run a fresh pwsh, read the request log.
 Set-StrictMode -Version 3
 
-function Start-FlowSimulator {
-    <#
-    .SYNOPSIS
-    Starts the simulator as its own process on a free loopback port and returns once it says it is listening.
-    #>
-    [CmdletBinding()]
-    param([string[]] $ArgumentList = @(), [int] $TimeoutSec = 60)
-    $info = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
-    $info.ArgumentList.Add($env:FLOW_TEST_SIMULATOR)
-    foreach ($a in @('--port', '0') + $ArgumentList) { $info.ArgumentList.Add($a) }
-    $info.RedirectStandardOutput = $true
-    $info.RedirectStandardError = $true
-    $info.UseShellExecute = $false
-    $process = [System.Diagnostics.Process]::Start($info)
-    $errors = $process.StandardError.ReadToEndAsync()
-    $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSec)
-    $lines = [System.Collections.Generic.List[string]]::new()
-    while ([DateTime]::UtcNow -lt $deadline) {
-        $read = $process.StandardOutput.ReadLineAsync()
-        if (-not $read.Wait([TimeSpan]::FromSeconds(1))) { continue }
-        $line = $read.Result
-        if ($null -eq $line) { break }
-        $lines.Add($line)
-        if ($line -match 'listening on (https?://\S+)') {
-            $url = $Matches[1]
-            # Keep draining stdout so the simulator never blocks on a full pipe.
-            $null = $process.StandardOutput.ReadToEndAsync()
-            return [pscustomobject]@{ Url = $url; Process = $process; Output = $lines }
-        }
-    }
-    try { $process.Kill($true) } catch { }
-    throw "The simulator did not start: $($lines -join "`n") $(if ($errors.IsCompleted) { $errors.Result })"
-}
-
-function Stop-FlowSimulator {
-    [CmdletBinding()]
-    param([Parameter(ValueFromPipeline)] $Simulator)
-    process {
-        if ($Simulator -and -not $Simulator.Process.HasExited) {
-            $Simulator.Process.Kill($true)
-            $null = $Simulator.Process.WaitForExit(10000)
-        }
-    }
-}
+# Start-FlowSimulator and Stop-FlowSimulator come from the module the demo and the bench use too.
+Import-Module (Join-Path $PSScriptRoot '../../build/SimulatorProcess.psm1')
 
 function Invoke-Simulator {
     <# Plain REST call to the simulator (setup and inspection only; the module under test does the real work). #>

@@ -1,5 +1,4 @@
 using System;
-using System.Globalization;
 using System.Threading;
 using System.Threading.Tasks;
 using Polly;
@@ -51,8 +50,7 @@ namespace FlowFramework.Engine
                     OnRetry = _ =>
                     {
                         onEvent?.Invoke(new FlowDeprovisionEvent(workflowId, FlowDeprovisionEventKind.RetryScheduled, 0, 0, nextDelay,
-                            "Workflow " + workflowId + ": reading the status failed (" + last?.Message + "); trying again in "
-                            + nextDelay.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) + " s."));
+                            "Workflow " + workflowId + ": reading the status failed (" + last?.Message + "); trying again in " + DeprovisionRun.Seconds(nextDelay) + "."));
                         return default;
                     },
                 })
