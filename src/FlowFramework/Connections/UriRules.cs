@@ -1,6 +1,6 @@
 using System;
 
-namespace FlowFramework.Internal
+namespace FlowFramework.Connections
 {
     internal static class UriRules
     {

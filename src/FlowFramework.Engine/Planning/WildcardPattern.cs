@@ -1,4 +1,4 @@
-namespace FlowFramework.Engine.Internal
+namespace FlowFramework.Engine
 {
     /// <summary>Case-sensitive <c>*</c> and <c>?</c> matching, like the server's exact allow_delete match extended with wildcards.</summary>
     internal static class WildcardPattern

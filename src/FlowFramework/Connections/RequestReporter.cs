@@ -2,7 +2,7 @@ using System;
 using System.Threading;
 using FlowFramework.Engine;
 
-namespace FlowFramework.Internal
+namespace FlowFramework.Connections
 {
     /// <summary>
     /// Routes the engine's per-request records to the cmdlet invocation that caused them. The value flows with

@@ -7,7 +7,7 @@ namespace FlowFramework
     {
         /// <summary>Everything the server deletes is gone; the workflow is back to NOT_STARTED.</summary>
         Deprovisioned,
-        /// <summary>Some resources still failed when the retries stopped.</summary>
+        /// <summary>Some resources still failed (or are missing) when the retries stopped.</summary>
         Partial,
         /// <summary>Only indices or pipelines that need -AllowDelete are left.</summary>
         NeedsAllowDelete,
@@ -21,16 +21,16 @@ namespace FlowFramework
     public sealed class FlowDeprovisionResult
     {
         internal FlowDeprovisionResult(string workflowId, FlowDeprovisionStatus status, int attempts, TimeSpan duration,
-            FlowResource[] deprovisioned, FlowResource[] remaining, FlowResource[] retained, string[] allowDeleteSent)
+            FlowResource[]? deprovisioned = null, FlowResource[]? remaining = null, FlowResource[]? retained = null, string[]? allowDeleteSent = null)
         {
-            WorkflowId = workflowId;
+            WorkflowId = workflowId ?? throw new ArgumentNullException(nameof(workflowId));
             Status = status;
             Attempts = attempts;
             Duration = duration;
-            Deprovisioned = deprovisioned;
-            Remaining = remaining;
-            Retained = retained;
-            AllowDeleteSent = allowDeleteSent;
+            Deprovisioned = deprovisioned ?? new FlowResource[0];
+            Remaining = remaining ?? new FlowResource[0];
+            Retained = retained ?? new FlowResource[0];
+            AllowDeleteSent = allowDeleteSent ?? new string[0];
         }
 
         public string WorkflowId { get; }
@@ -42,9 +42,10 @@ namespace FlowFramework
 
         public TimeSpan Duration { get; }
 
+        /// <summary>What the server deleted or undeployed.</summary>
         public FlowResource[] Deprovisioned { get; }
 
-        /// <summary>What is still there: failed resources and those that need -AllowDelete.</summary>
+        /// <summary>What is still there: failed or missing resources, those that need -AllowDelete, or all of them when the run could not start.</summary>
         public FlowResource[] Remaining { get; }
 
         /// <summary>What the server dropped from the workflow without deleting (model groups).</summary>
@@ -53,6 +54,6 @@ namespace FlowFramework
         /// <summary>The index and pipeline ids sent as allow_delete.</summary>
         public string[] AllowDeleteSent { get; }
 
-        public override string ToString() => $"{WorkflowId} {Status}";
+        public override string ToString() => WorkflowId + " " + Status;
     }
 }

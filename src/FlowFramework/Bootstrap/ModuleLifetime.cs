@@ -1,9 +1,11 @@
 using System.Management.Automation;
+using FlowFramework.Connections;
 
-namespace FlowFramework.Internal
+namespace FlowFramework.Bootstrap
 {
     /// <summary>
-    /// Hooks the dependency resolver before any cmdlet touches the engine, and unhooks it on Remove-Module.
+    /// Hooks the dependency resolver before any cmdlet touches the engine; on Remove-Module forgets this runspace's
+    /// default connection (other runspaces keep theirs) and unhooks the resolver.
     /// </summary>
     public sealed class ModuleLifetime : IModuleAssemblyInitializer, IModuleAssemblyCleanup
     {
@@ -11,7 +13,7 @@ namespace FlowFramework.Internal
 
         public void OnRemove(PSModuleInfo psModuleInfo)
         {
-            ConnectionStore.ClearAll();
+            ConnectionStore.ClearDefault();
             DependencyResolver.Unregister();
         }
     }

@@ -1,5 +1,3 @@
-using System;
-
 namespace FlowFramework
 {
     /// <summary>Where one resource of a workflow stands.</summary>
@@ -13,6 +11,8 @@ namespace FlowFramework
         Failed,
         /// <summary>An index or pipeline the server deletes only when it is named in allow_delete.</summary>
         NeedsAllowDelete,
+        /// <summary>The server fails on it, but it no longer exists: it was deleted outside the workflow; see Reason.</summary>
+        Missing,
         /// <summary>The server drops it from the workflow's state without deleting it (model groups).</summary>
         Retained,
     }
@@ -24,13 +24,13 @@ namespace FlowFramework
     public sealed class FlowResource
     {
         internal FlowResource(string workflowId, string stepName, string stepId, string resourceType, string resourceId,
-            string? deprovisionStep, bool requiresAllowDelete, FlowResourceStatus status, string? reason, int attempts)
+            string? deprovisionStep, bool requiresAllowDelete, FlowResourceStatus status = FlowResourceStatus.Present, string? reason = null, int attempts = 0)
         {
             WorkflowId = workflowId;
-            StepName = stepName;
-            StepId = stepId;
-            ResourceType = resourceType;
-            ResourceId = resourceId;
+            StepName = stepName ?? string.Empty;
+            StepId = stepId ?? string.Empty;
+            ResourceType = resourceType ?? string.Empty;
+            ResourceId = resourceId ?? string.Empty;
             DeprovisionStep = deprovisionStep;
             RequiresAllowDelete = requiresAllowDelete;
             Status = status;
@@ -63,6 +63,15 @@ namespace FlowFramework
         /// <summary>How many deprovision attempts it went through.</summary>
         public int Attempts { get; }
 
-        public override string ToString() => $"{ResourceType} {ResourceId}";
+        /// <summary>A copy with the given fields changed; arguments left null keep their value.</summary>
+        internal FlowResource With(FlowResourceStatus? status = null, string? reason = null, int? attempts = null) =>
+            new FlowResource(WorkflowId, StepName, StepId, ResourceType, ResourceId, DeprovisionStep, RequiresAllowDelete,
+                status ?? Status, reason ?? Reason, attempts ?? Attempts);
+
+        /// <summary>A copy with no reason.</summary>
+        internal FlowResource WithoutReason() =>
+            new FlowResource(WorkflowId, StepName, StepId, ResourceType, ResourceId, DeprovisionStep, RequiresAllowDelete, Status, null, Attempts);
+
+        public override string ToString() => ResourceType + " " + ResourceId;
     }
 }

@@ -3,7 +3,7 @@ using System.Collections.Concurrent;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace FlowFramework.Internal
+namespace FlowFramework.Commands
 {
     /// <summary>
     /// Lets background work hand Write* calls to the pipeline thread. The pipeline thread runs

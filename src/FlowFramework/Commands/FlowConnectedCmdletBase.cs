@@ -1,6 +1,8 @@
 using System.Management.Automation;
+using FlowFramework.Connections;
+using FlowFramework.Errors;
 
-namespace FlowFramework.Internal
+namespace FlowFramework.Commands
 {
     /// <summary>
     /// The cmdlets that talk to a cluster: the -Connection parameter and its defaults (the session's connection,
@@ -27,10 +29,7 @@ namespace FlowFramework.Internal
             var text = DefaultAddress();
             if (!UriRules.TryParse(text, out var uri, out var problem))
             {
-                var shown = UriRules.Redact(text);
-                ThrowTerminatingError(FlowErrors.Create(FlowErrorIds.InvalidUri, ErrorCategory.InvalidArgument, shown,
-                    $"The environment variable {EnvironmentUrlVariable} holds '{shown}', which is not a usable cluster address: {problem}",
-                    $"Set {EnvironmentUrlVariable} to an absolute http or https URL such as https://search.example.com:9200, or run Connect-FlowCluster -Uri <url>."));
+                ThrowTerminatingError(FlowErrors.InvalidEnvironmentUri(EnvironmentUrlVariable, UriRules.Redact(text), problem));
             }
             _implicitConnection = new FlowConnection(uri!, null, false, null, 30);
             return _implicitConnection;

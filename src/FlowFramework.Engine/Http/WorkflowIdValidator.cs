@@ -1,7 +1,7 @@
-using System.Globalization;
+using System;
 using System.Text;
 
-namespace FlowFramework.Engine.Internal
+namespace FlowFramework.Engine
 {
     /// <summary>Refuses ids the server cannot have made before anything is sent.</summary>
     internal static class WorkflowIdValidator
@@ -13,31 +13,25 @@ namespace FlowFramework.Engine.Internal
         {
             if (workflowId is null || workflowId.Length == 0)
             {
-                throw Invalid(workflowId, "The workflow id is empty. Pass the workflow_id returned when the workflow was created, for example 8xL8bowB8y25Tqfenm50.");
+                throw Invalid(workflowId, "The workflow id is empty.");
             }
 
             if (string.IsNullOrWhiteSpace(workflowId))
             {
-                throw Invalid(workflowId, "The workflow id contains only white space. Pass the workflow_id returned when the workflow was created, for example 8xL8bowB8y25Tqfenm50.");
+                throw Invalid(workflowId, "The workflow id contains only white space.");
             }
 
             var bytes = Encoding.UTF8.GetByteCount(workflowId);
             if (bytes > MaxIdBytes)
             {
-                throw Invalid(
-                    workflowId,
-                    string.Format(
-                        CultureInfo.InvariantCulture,
-                        "The workflow id '{0}' is {1} bytes long in UTF-8; workflow ids are at most {2} bytes. Check that you passed a workflow id and not a whole object or document.",
-                        Abbreviate(workflowId),
-                        bytes,
-                        MaxIdBytes));
+                throw Invalid(workflowId, FormattableString.Invariant(
+                    $"The workflow id '{Abbreviate(workflowId)}' is {bytes} bytes long in UTF-8; workflow ids are at most {MaxIdBytes} bytes."));
             }
 
             // "." and ".." would be collapsed by URI normalisation into a different REST path.
             if (workflowId == "." || workflowId == "..")
             {
-                throw Invalid(workflowId, "The workflow id '" + workflowId + "' is a path segment, not an id. Pass the workflow_id returned when the workflow was created.");
+                throw Invalid(workflowId, $"The workflow id '{workflowId}' is a path segment, not an id.");
             }
         }
 

@@ -6,9 +6,9 @@ namespace FlowFramework
     public sealed class FlowWorkflowStatus
     {
         internal FlowWorkflowStatus(string workflowId, string? state, string? provisioningProgress, DateTimeOffset? provisionStartTime,
-            DateTimeOffset? provisionEndTime, string? error, string? user, string? tenantId, FlowResource[] resources)
+            DateTimeOffset? provisionEndTime, string? error, string? user, string? tenantId, FlowResource[]? resources)
         {
-            WorkflowId = workflowId;
+            WorkflowId = workflowId ?? throw new ArgumentNullException(nameof(workflowId));
             State = state;
             ProvisioningProgress = provisioningProgress;
             ProvisionStartTime = provisionStartTime;
@@ -16,7 +16,7 @@ namespace FlowFramework
             Error = error;
             User = user;
             TenantId = tenantId;
-            Resources = resources;
+            Resources = resources ?? new FlowResource[0];
         }
 
         public string WorkflowId { get; }
@@ -27,8 +27,10 @@ namespace FlowFramework
         /// <summary>NOT_STARTED, IN_PROGRESS, DONE or FAILED (only with -All).</summary>
         public string? ProvisioningProgress { get; }
 
+        /// <summary>UTC (only with -All).</summary>
         public DateTimeOffset? ProvisionStartTime { get; }
 
+        /// <summary>UTC (only with -All).</summary>
         public DateTimeOffset? ProvisionEndTime { get; }
 
         public string? Error { get; }
@@ -41,6 +43,6 @@ namespace FlowFramework
         /// <summary>The resources the workflow created, in the server's stored order.</summary>
         public FlowResource[] Resources { get; }
 
-        public override string ToString() => $"{WorkflowId} {State}";
+        public override string ToString() => WorkflowId + " " + State;
     }
 }

@@ -3,9 +3,9 @@ using System.Diagnostics;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
-using FlowFramework.Engine;
+using FlowFramework.Connections;
 
-namespace FlowFramework.Internal
+namespace FlowFramework.Commands
 {
     /// <summary>
     /// What every cmdlet of the module shares: one cancellation source per invocation (cancelled by Ctrl+C), and a
@@ -41,17 +41,10 @@ namespace FlowFramework.Internal
         /// <summary>Starts engine work whose requests are reported to Verbose through the dispatcher.</summary>
         internal Task<T> StartObserved<T>(Func<CancellationToken, Task<T>> work)
         {
-            using (RequestReporter.Observe(record => Dispatcher.Post(() => WriteVerbose(FormatRequest(record)))))
+            using (RequestReporter.Observe(record => Dispatcher.Post(() => WriteVerbose(record.ToString()))))
             {
                 return Task.Run(() => work(CancellationToken));
             }
-        }
-
-        internal static string FormatRequest(FlowRequestRecord record)
-        {
-            var status = record.StatusCode is int code ? code.ToString(System.Globalization.CultureInfo.InvariantCulture) : "no answer";
-            var error = string.IsNullOrEmpty(record.Error) ? string.Empty : $" ({record.Error})";
-            return $"{record.Method} {record.Path} -> {status} in {record.Elapsed.TotalMilliseconds:0} ms{error}";
         }
 
         public void Dispose()

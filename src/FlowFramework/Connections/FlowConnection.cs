@@ -3,7 +3,7 @@ using System.Management.Automation;
 using System.Net;
 using System.Threading;
 using FlowFramework.Engine;
-using FlowFramework.Internal;
+using FlowFramework.Connections;
 
 namespace FlowFramework
 {

@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 
-namespace FlowFramework.Engine.Internal
+namespace FlowFramework.Engine
 {
     /// <summary>
     /// Reads the resources out of the server's deprovision messages (DeprovisionWorkflowTransportAction):

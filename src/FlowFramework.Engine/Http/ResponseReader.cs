@@ -3,17 +3,17 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Text.Json;
 
-namespace FlowFramework.Engine.Internal
+namespace FlowFramework.Engine
 {
     /// <summary>Turns response bodies into the engine's model; throws <see cref="JsonException"/> on bodies that do not fit.</summary>
     internal static class ResponseReader
     {
-        internal static FlowWorkflowState ReadWorkflowState(string body, string requestedId)
+        internal static FlowWorkflowStatus ReadWorkflowState(string body, string requestedId)
         {
             using var doc = JsonDocument.Parse(body);
             var root = RequireObject(doc.RootElement, "the status response");
             var workflowId = GetString(root, "workflow_id") ?? requestedId;
-            var resources = new List<FlowResourceRecord>();
+            var resources = new List<FlowResource>();
             if (root.TryGetProperty("resources_created", out var created) && created.ValueKind != JsonValueKind.Null)
             {
                 if (created.ValueKind != JsonValueKind.Array)
@@ -24,7 +24,7 @@ namespace FlowFramework.Engine.Internal
                 foreach (var entry in created.EnumerateArray())
                 {
                     RequireObject(entry, "a resources_created entry");
-                    resources.Add(FlowResourceRecord.FromCatalogue(
+                    resources.Add(FlowStepCatalogue.Resource(
                         workflowId,
                         GetString(entry, "workflow_step_name") ?? string.Empty,
                         GetString(entry, "workflow_step_id") ?? string.Empty,
@@ -33,7 +33,7 @@ namespace FlowFramework.Engine.Internal
                 }
             }
 
-            return new FlowWorkflowState(
+            return new FlowWorkflowStatus(
                 workflowId,
                 GetString(root, "state"),
                 GetString(root, "provisioning_progress"),
@@ -42,7 +42,7 @@ namespace FlowFramework.Engine.Internal
                 GetString(root, "error"),
                 GetUserName(root),
                 GetString(root, "tenant_id"),
-                resources);
+                resources.ToArray());
         }
 
         internal static FlowClusterInfo ReadClusterInfo(string body)
@@ -115,7 +115,7 @@ namespace FlowFramework.Engine.Internal
         {
             if (element.ValueKind != JsonValueKind.Object)
             {
-                throw new JsonException(what + " is not a JSON object.");
+                throw new JsonException($"{what} is not a JSON object.");
             }
 
             return element;
@@ -139,7 +139,7 @@ namespace FlowFramework.Engine.Internal
                 case JsonValueKind.Null:
                     return null;
                 default:
-                    throw new JsonException(name + " is not a string.");
+                    throw new JsonException($"{name} is not a string.");
             }
         }
 
@@ -161,7 +161,7 @@ namespace FlowFramework.Engine.Internal
                 return DateTimeOffset.FromUnixTimeMilliseconds(millis);
             }
 
-            throw new JsonException(name + " is not a time in epoch milliseconds.");
+            throw new JsonException($"{name} is not a time in epoch milliseconds.");
         }
 
         private static string? GetUserName(JsonElement root)
