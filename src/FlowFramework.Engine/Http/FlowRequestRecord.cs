@@ -28,7 +28,7 @@ namespace FlowFramework.Engine
         public string? Error { get; }
 
         public override string ToString() =>
-            FormattableString.Invariant($"{Method} {Path} -> {(StatusCode is int code ? code.ToString(System.Globalization.CultureInfo.InvariantCulture) : "no answer")} in {Elapsed.TotalMilliseconds:0} ms")
+            FormattableString.Invariant($"{Method} {Path} -> {(StatusCode is int code ? (object)code : "no answer")} in {Elapsed.TotalMilliseconds:0} ms")
             + (Error is null ? string.Empty : " (" + Error + ")");
     }
 }

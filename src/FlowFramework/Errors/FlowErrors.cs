@@ -41,7 +41,7 @@ namespace FlowFramework.Errors
         internal static ErrorRecord FromApiException(FlowApiException ex, object? target, FlowConnection connection)
         {
             var server = string.IsNullOrEmpty(ex.ServerMessage) ? string.Empty : $" The server said: {ex.ServerMessage}";
-            var status = ex.StatusCode is int code ? $" (HTTP {code.ToString(System.Globalization.CultureInfo.InvariantCulture)})" : string.Empty;
+            var status = ex.StatusCode is int code ? FormattableString.Invariant($" (HTTP {code})") : string.Empty;
             var retryAfter = ex.RetryAfter is TimeSpan asked ? FormattableString.Invariant($" It asked to retry after {asked.TotalSeconds:0.###} s.") : string.Empty;
             var where = connection.Uri.ToString();
             switch (ex.Kind)
