@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using static FlowFramework.Simulator.Tests.Sim;
-using static FlowFramework.Simulator.Tests.ErrorMatrixTests;
 
 namespace FlowFramework.Simulator.Tests;
 

@@ -1,3 +1,4 @@
+using FlowFramework.Simulator.Common;
 using System.Text.Json.Nodes;
 
 namespace FlowFramework.Simulator.Cluster;
@@ -108,8 +109,6 @@ internal sealed class StateDoc
     public List<string>? SharedPrincipals { get; set; }
     public long Version { get; set; } = 1;
     public long SeqNo { get; set; }
-    /// <summary>Bumped when a provisioning run starts; a stale run stops writing.</summary>
-    public long RunId { get; set; }
 
     /// <summary>The document as the state index holds it (null and empty fields omitted).</summary>
     public JsonObject ToJson(bool all)
@@ -134,7 +133,7 @@ internal sealed class StateDoc
         if (all)
         {
             if (Tenant is not null) { o["tenant_id"] = Tenant; }
-            if (SharedPrincipals is { Count: > 0 }) { o["all_shared_principals"] = Http.Json.Array(SharedPrincipals); }
+            if (SharedPrincipals is { Count: > 0 }) { o["all_shared_principals"] = Common.Json.Array(SharedPrincipals); }
         }
         return o;
     }

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 namespace FlowFramework.Simulator.Hosting;
 
 /// <summary>Run-time tunables; readable and writable through <c>/_simulator/config</c>.</summary>
-public sealed class SimConfig
+internal sealed class SimConfig
 {
     private readonly object _gate = new();
     private int _undeployLagMs;

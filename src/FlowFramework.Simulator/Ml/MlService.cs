@@ -1,7 +1,8 @@
 using System.Text.Json.Nodes;
 using FlowFramework.Simulator.Cluster;
-using FlowFramework.Simulator.Hosting;
-using FlowFramework.Simulator.Http;
+using FlowFramework.Simulator.Security;
+using FlowFramework.Simulator.Common;
+using static System.FormattableString;
 
 namespace FlowFramework.Simulator.Ml;
 
@@ -15,24 +16,24 @@ internal sealed class MlService(ClusterStore store, bool multiTenancy)
 
     private static readonly string[] DeployedStates = ["LOADED", "LOADING", "PARTIALLY_LOADED", "DEPLOYED", "DEPLOYING", "PARTIALLY_DEPLOYED"];
 
-    private static SimResponse? Deny(SimUser? caller, Permission p, string action)
+    private static OpResult? Deny(SimUser? caller, Permission p, string action)
         => caller is null || caller.Can(p) ? null
-            : SimResponse.Core(403, "security_exception", $"no permissions for [cluster:admin/opensearch/ml/{action}] and {caller.Describe()}");
+            : OpResult.Core(403, "security_exception", $"no permissions for [cluster:admin/opensearch/ml/{action}] and {caller.Describe()}");
 
     private bool TenantMismatch(string? docTenant, string? tenant) => multiTenancy && !string.Equals(docTenant, tenant, StringComparison.Ordinal);
 
-    private static SimResponse NoTenantAccess() => OpResult.StatusError(403, "You don't have permission to access this resource");
+    private static OpResult NoTenantAccess() => OpResult.StatusError(403, "You don't have permission to access this resource");
 
     // ---- connectors ----
 
     public OpResult CreateConnector(JsonObject body, string? tenant, SimUser? caller)
     {
-        if (Deny(caller, Permission.MlWrite, "create_connector") is { } d) { return OpResult.Fail(d); }
+        if (Deny(caller, Permission.MlWrite, "create_connector") is { } d) { return d; }
         foreach (var required in new[] { "name", "protocol", "actions" })
         {
             if (body[required] is null)
             {
-                return OpResult.Fail(SimResponse.Core(400, "illegal_argument_exception", $"Connector {required} is null"));
+                return OpResult.Core(400, "illegal_argument_exception", $"Connector {required} is null");
             }
         }
         var id = Ids.New();
@@ -48,14 +49,14 @@ internal sealed class MlService(ClusterStore store, bool multiTenancy)
 
     public OpResult GetConnector(string id, string? tenant, SimUser? caller)
     {
-        if (Deny(caller, Permission.MlRead, "connectors/get") is { } d) { return OpResult.Fail(d); }
+        if (Deny(caller, Permission.MlRead, "connectors/get") is { } d) { return d; }
         lock (store.Gate)
         {
             if (!store.Data.Connectors.TryGetValue(id, out var c))
             {
-                return OpResult.Fail(OpResult.StatusError(404, $"Failed to find connector with the provided connector id: {id}"));
+                return OpResult.StatusError(404, $"Failed to find connector with the provided connector id: {id}");
             }
-            if (TenantMismatch(c.Tenant, tenant)) { return OpResult.Fail(NoTenantAccess()); }
+            if (TenantMismatch(c.Tenant, tenant)) { return NoTenantAccess(); }
             return OpResult.Success(ConnectorSource(c));
         }
     }
@@ -80,7 +81,7 @@ internal sealed class MlService(ClusterStore store, bool multiTenancy)
     /// (a deprovision step) gets a not_found DeleteResponse, i.e. success, unless multi-tenancy is on.</summary>
     public OpResult DeleteConnector(string id, string? tenant, SimUser? caller, bool viaRest)
     {
-        if (Deny(caller, Permission.MlWrite, "connectors/delete") is { } d) { return OpResult.Fail(d); }
+        if (Deny(caller, Permission.MlWrite, "connectors/delete") is { } d) { return d; }
         lock (store.Gate)
         {
             var now = Ids.NowMs();
@@ -88,12 +89,12 @@ internal sealed class MlService(ClusterStore store, bool multiTenancy)
             {
                 if (multiTenancy)
                 {
-                    return OpResult.Fail(OpResult.StatusError(404, $"Failed to find connector with the provided connector id: {id}"));
+                    return OpResult.StatusError(404, $"Failed to find connector with the provided connector id: {id}");
                 }
                 var notFound = OpResult.DeleteResponse(ConnectorIndex, id, 1, store.NextSeqNo(), found: false);
-                return viaRest ? OpResult.Fail(SimResponse.With(404, notFound)) : OpResult.Success(notFound);
+                return viaRest ? OpResult.With(404, notFound) : OpResult.Success(notFound);
             }
-            if (TenantMismatch(c.Tenant, tenant)) { return OpResult.Fail(NoTenantAccess()); }
+            if (TenantMismatch(c.Tenant, tenant)) { return NoTenantAccess(); }
             var lag = store.Config.RefreshLagMs;
             store.Data.RecentlyDeletedModels.RemoveAll(m => now - m.DeletedAt >= lag);
             var users = store.Data.Models.Values.Where(m => m.ConnectorId == id).Select(m => m.Id)
@@ -101,8 +102,8 @@ internal sealed class MlService(ClusterStore store, bool multiTenancy)
                 .Distinct().ToList();
             if (users.Count > 0)
             {
-                return OpResult.Fail(OpResult.StatusError(409,
-                    $"{users.Count} models are still using this connector, please delete or update the models first: [{string.Join(", ", users)}]"));
+                return OpResult.StatusError(409,
+                    Invariant($"{users.Count} models are still using this connector, please delete or update the models first: [{string.Join(", ", users)}]"));
             }
             store.Data.Connectors.Remove(id);
             store.Commit();
@@ -114,18 +115,18 @@ internal sealed class MlService(ClusterStore store, bool multiTenancy)
 
     public OpResult RegisterModelGroup(JsonObject body, string? tenant, SimUser? caller)
     {
-        if (Deny(caller, Permission.MlWrite, "register_model_group") is { } d) { return OpResult.Fail(d); }
+        if (Deny(caller, Permission.MlWrite, "register_model_group") is { } d) { return d; }
         var name = Json.AsText(body["name"]);
         if (string.IsNullOrWhiteSpace(name))
         {
-            return OpResult.Fail(SimResponse.Core(400, "illegal_argument_exception", "model group name can't be null or empty"));
+            return OpResult.Core(400, "illegal_argument_exception", "model group name can't be null or empty");
         }
         lock (store.Gate)
         {
             if (store.Data.ModelGroups.Values.Any(g => g.Name == name && g.Tenant == tenant))
             {
-                return OpResult.Fail(SimResponse.Core(400, "illegal_argument_exception",
-                    $"The name you provided is already being used by a model group with ID: {store.Data.ModelGroups.Values.First(g => g.Name == name).Id}."));
+                return OpResult.Core(400, "illegal_argument_exception",
+                    $"The name you provided is already being used by a model group with ID: {store.Data.ModelGroups.Values.First(g => g.Name == name).Id}.");
             }
             var id = Ids.New();
             store.Data.ModelGroups[id] = new ModelGroupDoc
@@ -140,14 +141,14 @@ internal sealed class MlService(ClusterStore store, bool multiTenancy)
 
     public OpResult GetModelGroup(string id, string? tenant, SimUser? caller)
     {
-        if (Deny(caller, Permission.MlRead, "model_groups/get") is { } d) { return OpResult.Fail(d); }
+        if (Deny(caller, Permission.MlRead, "model_groups/get") is { } d) { return d; }
         lock (store.Gate)
         {
             if (!store.Data.ModelGroups.TryGetValue(id, out var g))
             {
-                return OpResult.Fail(OpResult.StatusError(404, "Failed to find model group"));
+                return OpResult.StatusError(404, "Failed to find model group");
             }
-            if (TenantMismatch(g.Tenant, tenant)) { return OpResult.Fail(NoTenantAccess()); }
+            if (TenantMismatch(g.Tenant, tenant)) { return NoTenantAccess(); }
             return OpResult.Success(GroupSource(g));
         }
     }
@@ -164,17 +165,17 @@ internal sealed class MlService(ClusterStore store, bool multiTenancy)
 
     public OpResult DeleteModelGroup(string id, string? tenant, SimUser? caller)
     {
-        if (Deny(caller, Permission.MlWrite, "model_groups/delete") is { } d) { return OpResult.Fail(d); }
+        if (Deny(caller, Permission.MlWrite, "model_groups/delete") is { } d) { return d; }
         lock (store.Gate)
         {
             if (!store.Data.ModelGroups.TryGetValue(id, out var g))
             {
-                return OpResult.Fail(OpResult.StatusError(404, "Failed to find model group"));
+                return OpResult.StatusError(404, "Failed to find model group");
             }
-            if (TenantMismatch(g.Tenant, tenant)) { return OpResult.Fail(NoTenantAccess()); }
+            if (TenantMismatch(g.Tenant, tenant)) { return NoTenantAccess(); }
             if (store.Data.Models.Values.Any(m => m.ModelGroupId == id))
             {
-                return OpResult.Fail(OpResult.StatusError(409, "Cannot delete the model group when it has associated model versions"));
+                return OpResult.StatusError(409, "Cannot delete the model group when it has associated model versions");
             }
             store.Data.ModelGroups.Remove(id);
             store.Commit();
@@ -187,11 +188,11 @@ internal sealed class MlService(ClusterStore store, bool multiTenancy)
     /// <summary>Registers a model (remote when it has a connector); returns the register response.</summary>
     public OpResult RegisterModel(JsonObject body, string? tenant, SimUser? caller, string algorithm)
     {
-        if (Deny(caller, Permission.MlWrite, "register_model") is { } d) { return OpResult.Fail(d); }
+        if (Deny(caller, Permission.MlWrite, "register_model") is { } d) { return d; }
         var name = Json.AsText(body["name"]);
         if (string.IsNullOrWhiteSpace(name))
         {
-            return OpResult.Fail(SimResponse.Core(400, "illegal_argument_exception", "model name is null"));
+            return OpResult.Core(400, "illegal_argument_exception", "model name is null");
         }
         var connectorId = Json.AsText(body["connector_id"]);
         lock (store.Gate)
@@ -200,23 +201,23 @@ internal sealed class MlService(ClusterStore store, bool multiTenancy)
             {
                 if (connectorId is null && body["connector"] is null)
                 {
-                    return OpResult.Fail(SimResponse.Core(400, "illegal_argument_exception", "Must provide connector id or connector"));
+                    return OpResult.Core(400, "illegal_argument_exception", "Must provide connector id or connector");
                 }
                 if (connectorId is not null && !store.Data.Connectors.ContainsKey(connectorId))
                 {
-                    return OpResult.Fail(OpResult.StatusError(404, $"Failed to find connector with the provided connector id: {connectorId}"));
+                    return OpResult.StatusError(404, $"Failed to find connector with the provided connector id: {connectorId}");
                 }
             }
             var groupId = Json.AsText(body["model_group_id"]);
             ModelGroupDoc? group;
             if (groupId is null)
             {
-                group = new ModelGroupDoc { Id = Ids.New(), Tenant = tenant, Name = name + "_" + Ids.New()[..6], Created = Ids.NowMs() };
+                group = new ModelGroupDoc { Id = Ids.New(), Tenant = tenant, Name = $"{name}_{Ids.New()[..6]}", Created = Ids.NowMs() };
                 store.Data.ModelGroups[group.Id] = group;
             }
             else if (!store.Data.ModelGroups.TryGetValue(groupId, out group))
             {
-                return OpResult.Fail(OpResult.StatusError(404, "Failed to find model group"));
+                return OpResult.StatusError(404, "Failed to find model group");
             }
             group.LatestVersion++;
             var id = Ids.New();
@@ -224,7 +225,7 @@ internal sealed class MlService(ClusterStore store, bool multiTenancy)
             store.Data.Models[id] = new ModelDoc
             {
                 Id = id, Tenant = tenant, Name = name, Algorithm = algorithm, Description = Json.AsText(body["description"]),
-                ConnectorId = connectorId, ModelGroupId = group.Id, ModelVersion = group.LatestVersion.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ConnectorId = connectorId, ModelGroupId = group.Id, ModelVersion = Invariant($"{group.LatestVersion}"),
                 Created = now, Updated = now,
             };
             store.Commit();
@@ -234,14 +235,14 @@ internal sealed class MlService(ClusterStore store, bool multiTenancy)
 
     public OpResult GetModel(string id, string? tenant, SimUser? caller)
     {
-        if (Deny(caller, Permission.MlRead, "models/get") is { } d) { return OpResult.Fail(d); }
+        if (Deny(caller, Permission.MlRead, "models/get") is { } d) { return d; }
         lock (store.Gate)
         {
             if (!store.Data.Models.TryGetValue(id, out var m))
             {
-                return OpResult.Fail(OpResult.StatusError(404, "Failed to find model"));
+                return OpResult.StatusError(404, "Failed to find model");
             }
-            if (TenantMismatch(m.Tenant, tenant)) { return OpResult.Fail(NoTenantAccess()); }
+            if (TenantMismatch(m.Tenant, tenant)) { return NoTenantAccess(); }
             return OpResult.Success(ModelSource(m));
         }
     }
@@ -280,14 +281,14 @@ internal sealed class MlService(ClusterStore store, bool multiTenancy)
 
     public OpResult DeployModel(string id, string? tenant, SimUser? caller)
     {
-        if (Deny(caller, Permission.MlWrite, "models/deploy") is { } d) { return OpResult.Fail(d); }
+        if (Deny(caller, Permission.MlWrite, "models/deploy") is { } d) { return d; }
         lock (store.Gate)
         {
             if (!store.Data.Models.TryGetValue(id, out var m))
             {
-                return OpResult.Fail(OpResult.StatusError(404, "Failed to find model"));
+                return OpResult.StatusError(404, "Failed to find model");
             }
-            if (TenantMismatch(m.Tenant, tenant)) { return OpResult.Fail(NoTenantAccess()); }
+            if (TenantMismatch(m.Tenant, tenant)) { return NoTenantAccess(); }
             var now = Ids.NowMs();
             m.State = "DEPLOYED";
             m.LastDeployed = now;
@@ -299,14 +300,14 @@ internal sealed class MlService(ClusterStore store, bool multiTenancy)
 
     public OpResult UndeployModel(string id, string? tenant, SimUser? caller)
     {
-        if (Deny(caller, Permission.MlWrite, "models/undeploy") is { } d) { return OpResult.Fail(d); }
+        if (Deny(caller, Permission.MlWrite, "models/undeploy") is { } d) { return d; }
         lock (store.Gate)
         {
             if (!store.Data.Models.TryGetValue(id, out var m))
             {
-                return OpResult.Fail(OpResult.StatusError(404, "Failed to find model"));
+                return OpResult.StatusError(404, "Failed to find model");
             }
-            if (TenantMismatch(m.Tenant, tenant)) { return OpResult.Fail(NoTenantAccess()); }
+            if (TenantMismatch(m.Tenant, tenant)) { return NoTenantAccess(); }
             var now = Ids.NowMs();
             // MLModelManager.undeployModel answers "not_found" for a model no node has in its cache.
             var wasDeployed = DeployedStates.Contains(m.State);
@@ -335,20 +336,20 @@ internal sealed class MlService(ClusterStore store, bool multiTenancy)
 
     public OpResult DeleteModel(string id, string? tenant, SimUser? caller)
     {
-        if (Deny(caller, Permission.MlWrite, "models/delete") is { } d) { return OpResult.Fail(d); }
+        if (Deny(caller, Permission.MlWrite, "models/delete") is { } d) { return d; }
         lock (store.Gate)
         {
             if (!store.Data.Models.TryGetValue(id, out var m))
             {
-                return OpResult.Fail(OpResult.StatusError(404, "Failed to find model"));
+                return OpResult.StatusError(404, "Failed to find model");
             }
-            if (TenantMismatch(m.Tenant, tenant)) { return OpResult.Fail(NoTenantAccess()); }
+            if (TenantMismatch(m.Tenant, tenant)) { return NoTenantAccess(); }
             var now = Ids.NowMs();
             var stillDeployed = DeployedStates.Contains(m.State)
                 || (m.State == "UNDEPLOYED" && m.LastUndeployed is { } at && now - at < store.Config.UndeployLagMs);
             if (stillDeployed)
             {
-                return OpResult.Fail(OpResult.StatusError(400, "Model cannot be deleted in deploying or deployed state. Try undeploy model first then delete"));
+                return OpResult.StatusError(400, "Model cannot be deleted in deploying or deployed state. Try undeploy model first then delete");
             }
             store.Data.Models.Remove(id);
             if (m.ConnectorId is not null && store.Config.RefreshLagMs > 0)
@@ -364,14 +365,14 @@ internal sealed class MlService(ClusterStore store, bool multiTenancy)
 
     public OpResult RegisterAgent(JsonObject body, string? tenant, SimUser? caller)
     {
-        if (Deny(caller, Permission.MlWrite, "agents/register") is { } d) { return OpResult.Fail(d); }
+        if (Deny(caller, Permission.MlWrite, "agents/register") is { } d) { return d; }
         if (string.IsNullOrWhiteSpace(Json.AsText(body["name"])))
         {
-            return OpResult.Fail(SimResponse.Core(400, "illegal_argument_exception", "agent name is null"));
+            return OpResult.Core(400, "illegal_argument_exception", "agent name is null");
         }
         if ((Json.AsText(body["type"]) ?? "").ToLowerInvariant() is not ("flow" or "conversational" or "conversational_flow" or "plan_execute_and_reflect"))
         {
-            return OpResult.Fail(SimResponse.Core(400, "illegal_argument_exception", $"{Json.AsText(body["type"])} is not a valid Agent Type"));
+            return OpResult.Core(400, "illegal_argument_exception", $"{Json.AsText(body["type"])} is not a valid Agent Type");
         }
         var id = Ids.New();
         lock (store.Gate)
@@ -384,14 +385,14 @@ internal sealed class MlService(ClusterStore store, bool multiTenancy)
 
     public OpResult GetAgent(string id, string? tenant, SimUser? caller)
     {
-        if (Deny(caller, Permission.MlRead, "agents/get") is { } d) { return OpResult.Fail(d); }
+        if (Deny(caller, Permission.MlRead, "agents/get") is { } d) { return d; }
         lock (store.Gate)
         {
             if (!store.Data.Agents.TryGetValue(id, out var a))
             {
-                return OpResult.Fail(OpResult.StatusError(404, $"Failed to find agent with the provided agent id: {id}"));
+                return OpResult.StatusError(404, $"Failed to find agent with the provided agent id: {id}");
             }
-            if (TenantMismatch(a.Tenant, tenant)) { return OpResult.Fail(NoTenantAccess()); }
+            if (TenantMismatch(a.Tenant, tenant)) { return NoTenantAccess(); }
             return OpResult.Success(AgentSource(a));
         }
     }
@@ -407,14 +408,14 @@ internal sealed class MlService(ClusterStore store, bool multiTenancy)
 
     public OpResult DeleteAgent(string id, string? tenant, SimUser? caller)
     {
-        if (Deny(caller, Permission.MlWrite, "agents/delete") is { } d) { return OpResult.Fail(d); }
+        if (Deny(caller, Permission.MlWrite, "agents/delete") is { } d) { return d; }
         lock (store.Gate)
         {
             if (!store.Data.Agents.TryGetValue(id, out var a))
             {
-                return OpResult.Fail(OpResult.StatusError(404, store.Data.Agents.Count == 0 && !store.Data.Connectors.Any() ? "Fail to find ml agent" : "Fail to find ml agent"));
+                return OpResult.StatusError(404, "Fail to find ml agent");
             }
-            if (TenantMismatch(a.Tenant, tenant)) { return OpResult.Fail(NoTenantAccess()); }
+            if (TenantMismatch(a.Tenant, tenant)) { return NoTenantAccess(); }
             store.Data.Agents.Remove(id);
             store.Commit();
             return OpResult.Success(OpResult.DeleteResponse(AgentIndex, id, a.Version + 1, store.NextSeqNo(), found: true));

@@ -1,8 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using FlowFramework.Simulator.Cluster;
-using FlowFramework.Simulator.Hosting;
-using FlowFramework.Simulator.Http;
+using FlowFramework.Simulator.Common;
 using FlowFramework.Simulator.Ml;
 
 namespace FlowFramework.Simulator.Flow;
@@ -13,8 +12,8 @@ internal sealed class StepOutput
     public Dictionary<string, JsonNode?> Values { get; } = new(StringComparer.Ordinal);
 }
 
-/// <summary>Runs single workflow steps against the simulated ML Commons and core stores.</summary>
-internal sealed partial class StepRunner(MlService ml, CoreService core)
+/// <summary>The provisioning steps (workflow/*Step.java) against the simulated ML Commons and core stores.</summary>
+internal sealed partial class ProvisionSteps(MlService ml, CoreService core)
 {
     [GeneratedRegex(@"\$\{\{\s*([^\s}]+?)\s*\}\}")]
     private static partial Regex Placeholder();
@@ -65,7 +64,10 @@ internal sealed partial class StepRunner(MlService ml, CoreService core)
     }
 
     /// <summary>Runs one provisioning step. <paramref name="record"/> appends a resource to the state as it is created.</summary>
-    public StepOutput Provision(WorkflowNode node, JsonObject inputs, string workflowId, string? tenant, Action<ResourceCreated> record)
+    public Task<StepOutput> ProvisionAsync(WorkflowNode node, JsonObject inputs, string workflowId, string? tenant, Action<ResourceCreated> record)
+        => Task.FromResult(Provision(node, inputs, workflowId, tenant, record));
+
+    private StepOutput Provision(WorkflowNode node, JsonObject inputs, string workflowId, string? tenant, Action<ResourceCreated> record)
     {
         var info = StepCatalogue.Find(node.Type)!;
         var missing = info.Inputs.Where(i => inputs[i] is null).ToList();
@@ -265,37 +267,5 @@ internal sealed partial class StepRunner(MlService ml, CoreService core)
             if (inputs[k] is JsonNode v) { o[k] = v.DeepClone(); }
         }
         return o;
-    }
-
-    /// <summary>Runs one deprovision step with the caller's rights. Returns null on success, else the failure.</summary>
-    public OpResult Deprovision(string stepName, string resourceId, string? tenant, SimUser? caller)
-    {
-        switch (stepName)
-        {
-            case "noop":
-                return OpResult.Success();
-            case "delete_connector":
-                return ml.DeleteConnector(resourceId, tenant, caller, viaRest: false);
-            case "delete_model":
-                {
-                    var r = ml.DeleteModel(resourceId, tenant, caller);
-                    return r.Status == 404 ? OpResult.Success() : r;
-                }
-            case "delete_agent":
-                {
-                    var r = ml.DeleteAgent(resourceId, tenant, caller);
-                    return r.Status == 404 ? OpResult.Success() : r;
-                }
-            case "undeploy_model":
-                return ml.UndeployModel(resourceId, tenant, caller);
-            case "delete_index":
-                return core.DeleteIndex(resourceId, caller);
-            case "delete_ingest_pipeline":
-                return core.DeletePipeline(false, resourceId, caller);
-            case "delete_search_pipeline":
-                return core.DeletePipeline(true, resourceId, caller);
-            default:
-                return OpResult.Fail(SimResponse.Flow(400, $"Unable to find deprovision step for step: {stepName}"));
-        }
     }
 }
