@@ -23,6 +23,9 @@ public class ControlSurfaceTests
         Assert.Equal("all=true", last["query"]!.GetValue<string>());
         Assert.Equal(400, last["status"]!.GetValue<int>());
         Assert.True(last["end_ms"]!.GetValue<double>() - last["start_ms"]!.GetValue<double>() >= 45);
+        Assert.False(last["client_disconnected"]!.GetValue<bool>());
+        Assert.Null(last["disconnected_ms"]);
+        Assert.Equal(["method", "path", "query", "status", "start_ms", "end_ms", "user", "tenant", "client_disconnected", "disconnected_ms"], last.AsObject().Select(kv => kv.Key));
         Assert.Equal(200, (await sim.PostAsync("/_simulator/reset")).Status);
         Assert.Equal("[]", (await sim.GetAsync("/_simulator/requests")).Body!.ToJsonString());
         Assert.Equal(404, (await sim.GetAsync($"{Wf}/{id}/_status")).Status);

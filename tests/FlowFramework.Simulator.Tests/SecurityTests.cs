@@ -56,6 +56,16 @@ public class SecurityTests
     }
 
     [Fact]
+    public async Task Status_user_has_common_utils_full_key_set()
+    {
+        await using var sim = await SecureAsync();
+        var state = await sim.ProvisionAsync(Templates.Of(Templates.Connector()), Ff);
+        Assert.Equal(
+            "{\"name\":\"bob\",\"backend_roles\":[],\"roles\":[\"flow_framework_full_access\"],\"user_requested_tenant\":null,\"user_requested_tenant_access\":null,\"custom_attribute_names\":[]}",
+            state["user"]!.ToJsonString());
+    }
+
+    [Fact]
     public async Task Tls_serves_https_with_a_self_signed_certificate()
     {
         await using var sim = await StartAsync("--tls");

@@ -20,10 +20,11 @@ public sealed class Sim : IAsyncDisposable
     public SimulatorServer Server { get; }
     public HttpClient Client { get; }
 
-    /// <summary>Starts with fast deprovision pauses unless the caller passes its own.</summary>
+    /// <summary>Starts with fast deprovision pauses and the partial-failure state write done before the answer, unless
+    /// the caller passes its own values (later options win).</summary>
     public static async Task<Sim> StartAsync(params string[] args)
     {
-        var all = new List<string> { "--port", "0", "--step-pause-ms", "1", "--pass-pause-ms", "10", "--provision-delay-ms", "5" };
+        var all = new List<string> { "--port", "0", "--step-pause-ms", "1", "--pass-pause-ms", "10", "--provision-delay-ms", "5", "--state-write-lag-ms", "0" };
         all.AddRange(args);
         var server = await SimulatorServer.StartAsync([.. all]);
         var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, _, _, _) => true };
@@ -99,6 +100,41 @@ public sealed class Sim : IAsyncDisposable
 
     /// <summary>Status and body text of an answer, for exact comparisons.</summary>
     public static (int, string) Pick((int Status, JsonNode? Body, string Text) r) => (r.Status, r.Body?.ToJsonString() ?? r.Text);
+
+    /// <summary>Arms a gate at a hold point (for one workflow, or all when <paramref name="workflowId"/> is null).</summary>
+    public async Task ArmGateAsync(string name, string? workflowId = null)
+    {
+        var (status, _, text) = await PostAsync("/_simulator/gates", new JsonObject { ["name"] = name, ["workflow_id"] = workflowId });
+        Assert.True(status == 200, text);
+    }
+
+    /// <summary>Waits until <paramref name="waiting"/> requests are held at the gate (the simulator answers 408 after 30 s).</summary>
+    public async Task AwaitGateAsync(string name, int waiting = 1)
+    {
+        var (status, _, text) = await PostAsync($"/_simulator/gates/{name}/_await", new JsonObject { ["waiting"] = waiting });
+        Assert.True(status == 200, text);
+    }
+
+    public async Task<int> ReleaseGateAsync(string name, string? workflowId = null)
+    {
+        var (status, body, text) = await PostAsync($"/_simulator/gates/{name}/_release", workflowId is null ? null : new JsonObject { ["workflow_id"] = workflowId });
+        Assert.True(status == 200, text);
+        return body!["released"]!.GetValue<int>();
+    }
+
+    public async Task<List<JsonObject>> RequestsAsync()
+        => (await GetAsync("/_simulator/requests")).Body!.AsArray().Select(e => e!.AsObject()).ToList();
+
+    /// <summary>Polls the request log until an entry matches (entries are added when the server is done with a request).</summary>
+    public async Task<JsonObject> WaitForRequestAsync(Func<JsonObject, bool> match)
+    {
+        for (var i = 0; i < 600; i++)
+        {
+            if ((await RequestsAsync()).FirstOrDefault(match) is { } entry) { return entry; }
+            await Task.Delay(50);
+        }
+        throw new TimeoutException("no such request in the log");
+    }
 
     public static string Err(string message) => new JsonObject { ["error"] = message }.ToJsonString();
 

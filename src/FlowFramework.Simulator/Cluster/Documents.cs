@@ -26,9 +26,18 @@ internal sealed class ModelDoc
     public long Created { get; set; }
     public long Updated { get; set; }
     public long? LastDeployed { get; set; }
+
+    /// <summary>When an undeploy last took the model off the node (not a document field: the undeploy lag uses it).</summary>
     public long? LastUndeployed { get; set; }
-    /// <summary>An undeploy wrote planning/current worker node counts of 0 into the doc.</summary>
-    public bool WorkerCountsZeroed { get; set; }
+
+    public int? PlanningWorkerNodeCount { get; set; }
+    public int? CurrentWorkerNodeCount { get; set; }
+    public List<string>? PlanningWorkerNodes { get; set; }
+    public bool? DeployToAllNodes { get; set; }
+    public int? AutoRedeployRetryTimes { get; set; }
+
+    /// <summary>The model in the node's memory (MLModelCacheHelper): null, DEPLOYING or DEPLOYED. Not a document field.</summary>
+    public string? Served { get; set; }
     public long Version { get; set; } = 1;
 }
 

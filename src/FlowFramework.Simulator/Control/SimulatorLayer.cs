@@ -16,11 +16,11 @@ internal sealed class SimulatorLayer
     private readonly FaultTable _faults = new();
     private readonly ControlSurface _control;
 
-    public SimulatorLayer(SimulatorNode node, IEnumerable<FaultRule> faults)
+    public SimulatorLayer(SimulatorNode node, Gates gates, IEnumerable<FaultRule> faults)
     {
         _node = node;
         foreach (var f in faults) { _faults.Add(f); }
-        _control = new ControlSurface(node, _log, _faults);
+        _control = new ControlSurface(node, _log, _faults, gates);
     }
 
     public async Task HandleAsync(HttpContext ctx)

@@ -6,14 +6,14 @@ namespace FlowFramework.Simulator.Flow;
 /// <summary>The Flow Framework plugin's transport actions, wired as FlowFrameworkPlugin#createComponents does.</summary>
 internal sealed class FlowFrameworkPlugin
 {
-    public FlowFrameworkPlugin(ClusterStore store, MlService ml, CoreService core, bool multiTenancy)
+    public FlowFrameworkPlugin(ClusterStore store, MlService ml, CoreService core, NodeThreadPools pools, IHoldPoints holds, bool multiTenancy)
     {
         Indices = new WorkflowIndices(store, multiTenancy);
-        var runner = new WorkflowRunner(Indices, new ProvisionSteps(ml, core));
+        var runner = new WorkflowRunner(Indices, new ProvisionSteps(ml, core), holds);
         Provision = new ProvisionWorkflow(Indices, runner);
         Reprovision = new ReprovisionWorkflow(Indices, runner);
         Create = new CreateWorkflow(Indices, Provision, Reprovision);
-        Deprovision = new DeprovisionWorkflow(Indices, new DeprovisionSteps(ml, core), TenantSlots);
+        Deprovision = new DeprovisionWorkflow(Indices, new DeprovisionSteps(ml, core), TenantSlots, pools.Deprovision, holds);
         Delete = new DeleteWorkflow(Indices);
         Get = new GetWorkflow(Indices);
         GetState = new GetWorkflowState(Indices);

@@ -64,11 +64,18 @@ internal sealed partial class ProvisionSteps(MlService ml, CoreService core)
     }
 
     /// <summary>Runs one provisioning step. <paramref name="record"/> appends a resource to the state as it is created.</summary>
-    public Task<StepOutput> ProvisionAsync(WorkflowNode node, JsonObject inputs, string workflowId, string? tenant, Action<ResourceCreated> record)
-        => Task.FromResult(Provision(node, inputs, workflowId, tenant, record));
-
-    private StepOutput Provision(WorkflowNode node, JsonObject inputs, string workflowId, string? tenant, Action<ResourceCreated> record)
+    public async Task<StepOutput> ProvisionAsync(WorkflowNode node, JsonObject inputs, string workflowId, string? tenant, Action<ResourceCreated> record)
     {
+        var output = Provision(node, inputs, workflowId, tenant, record, out var waitFor);
+        await waitFor.ConfigureAwait(false);
+        return output;
+    }
+
+    /// <summary>Runs the step; <paramref name="waitFor"/> is what the step still waits for before it completes (DeployModelStep
+    /// polls the deploy task until it is done; RegisterRemoteModelStep with deploy does not wait).</summary>
+    private StepOutput Provision(WorkflowNode node, JsonObject inputs, string workflowId, string? tenant, Action<ResourceCreated> record, out Task waitFor)
+    {
+        waitFor = Task.CompletedTask;
         var info = StepCatalogue.Find(node.Type)!;
         var missing = info.Inputs.Where(i => inputs[i] is null).ToList();
         if (missing.Count > 0)
@@ -122,10 +129,10 @@ internal sealed partial class ProvisionSteps(MlService ml, CoreService core)
                     }
                     if (Json.IsTrue(inputs["deploy"]))
                     {
-                        var d = ml.DeployModel(modelId, tenant, null);
+                        // Registered with deploy: true; the step records deploy_model and does not wait for the deployment.
+                        var (d, _) = ml.StartDeploy(modelId, tenant, null);
                         if (!d.Ok) { throw Fail(d, $"Failed to deploy model {modelId}"); }
                         Record("deploy_model", "model_id", modelId);
-                        output.Values["register_model_status"] = "DEPLOYED";
                     }
                     break;
                 }
@@ -141,8 +148,9 @@ internal sealed partial class ProvisionSteps(MlService ml, CoreService core)
             case "deploy_model":
                 {
                     var modelId = Json.AsText(inputs["model_id"])!;
-                    var r = ml.DeployModel(modelId, tenant, null);
+                    var (r, deployed) = ml.StartDeploy(modelId, tenant, null);
                     if (!r.Ok) { throw Fail(r, $"Failed to deploy model {modelId}"); }
+                    waitFor = deployed;
                     Record(node.Type, "model_id", modelId);
                     output.Values["model_id"] = modelId;
                     break;

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
+using FlowFramework.Simulator.Cluster;
 using FlowFramework.Simulator.Common;
 
 namespace FlowFramework.Simulator.Flow;
@@ -10,7 +11,7 @@ internal sealed record ProvisionFailure(string Error, int Status);
 /// <summary>Runs a sorted workflow as ProcessNode does: each node waits for its predecessors, then runs its step with
 /// inputs from user_inputs, substitutions and predecessor outputs; independent branches run in parallel. The state
 /// records each resource as its step completes and ends COMPLETED or FAILED.</summary>
-internal sealed class WorkflowRunner(WorkflowIndices indices, ProvisionSteps steps)
+internal sealed class WorkflowRunner(WorkflowIndices indices, ProvisionSteps steps, IHoldPoints holds)
 {
     public Task<ProvisionFailure?> Start(string id, string? tenant, List<WorkflowNode> sorted, List<WorkflowEdge> edges,
         IReadOnlyDictionary<string, string> parameters, Dictionary<string, StepOutput> initialOutputs, List<WorkflowEdge>? inputEdges = null)
@@ -28,6 +29,7 @@ internal sealed class WorkflowRunner(WorkflowIndices indices, ProvisionSteps ste
             {
                 await Task.WhenAll(predecessors).ConfigureAwait(false);
                 await Task.Delay(indices.Store.Config.ProvisionDelayMs).ConfigureAwait(false);
+                await holds.WaitAsync(HoldPoint.ProvisionStep, id, CancellationToken.None).ConfigureAwait(false);
                 var inputs = BuildInputs(node, inputEdges, outputs, parameters);
                 outputs[node.Id] = await steps.ProvisionAsync(node, inputs, id, tenant, r => indices.AppendResource(id, r)).ConfigureAwait(false);
             });

@@ -1,7 +1,6 @@
 using FlowFramework.Simulator.Cluster;
 using FlowFramework.Simulator.Flow;
 using FlowFramework.Simulator.Http;
-using FlowFramework.Simulator.Common;
 using FlowFramework.Simulator.Ml;
 
 namespace FlowFramework.Simulator.Hosting;
@@ -10,15 +9,17 @@ namespace FlowFramework.Simulator.Hosting;
 internal sealed class SimulatorNode
 {
     private readonly FlowFrameworkPlugin _flow;
+    private readonly MlService _ml;
 
-    public SimulatorNode(SimulatorOptions options)
+    public SimulatorNode(SimulatorOptions options, IHoldPoints holds)
     {
         Config = options.Config;
         Store = new ClusterStore(options.DataDir, options.Config);
-        var ml = new MlService(Store, options.MultiTenancy);
+        Pools = new NodeThreadPools(options.Processors, options.DeprovisionPoolSize);
+        var ml = _ml = new MlService(Store, options.MultiTenancy, holds);
         var core = new CoreService(Store);
-        _flow = new FlowFrameworkPlugin(Store, ml, core, options.MultiTenancy);
-        Rest = new RestDispatcher(options.Users, options.MultiTenancy, new NodeInfoHandlers(),
+        _flow = new FlowFrameworkPlugin(Store, ml, core, Pools, holds, options.MultiTenancy);
+        Rest = new RestDispatcher(options.Users, options.MultiTenancy, new NodeInfoHandlers(Store.NodeId, Pools),
             new FlowRestHandlers(_flow, new UseCaseCatalogue(), options.MultiTenancy),
             new MlRestHandlers(ml, options.MultiTenancy), new CoreRestHandlers(core));
     }
@@ -26,11 +27,16 @@ internal sealed class SimulatorNode
     public SimConfig Config { get; }
     public ClusterStore Store { get; }
     public RestDispatcher Rest { get; }
+    public NodeThreadPools Pools { get; }
 
-    /// <summary>Empties the cluster and forgets what the node holds in memory, as a restart on empty data would.</summary>
+    /// <summary>Empties the cluster and forgets what the node holds in memory, as a restart on empty data would: the
+    /// deprovision pool drops its work (requests held in it lose their connection), deployments in progress stop, and
+    /// the tenants' deprovision slots are free again.</summary>
     public void Reset()
     {
-        Store.Reset();
+        Pools.Restart();
+        _ml.Restart();
         _flow.TenantSlots.Clear();
+        Store.Reset();
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using FlowFramework.Simulator.Control;
 using FlowFramework.Simulator.Security;
+using static System.FormattableString;
 
 namespace FlowFramework.Simulator.Hosting;
 
@@ -13,6 +14,12 @@ internal sealed class SimulatorOptions
     public bool MultiTenancy { get; set; }
     public string? DataDir { get; set; }
     public string? LogLevel { get; set; }
+
+    /// <summary>The node's allocated processors (sizes its thread pools).</summary>
+    public int Processors { get; set; } = 2;
+
+    /// <summary><c>plugins.flow_framework.deprovision_thread_pool_size</c> (1-400, default 4).</summary>
+    public int DeprovisionPoolSize { get; set; } = 4;
     public SimConfig Config { get; } = new();
     public List<SimUser> Users { get; } = [];
     public List<FaultRule> Faults { get; } = [];
@@ -51,6 +58,15 @@ internal sealed class SimulatorOptions
                 }
                 return n;
             }
+            int NextIntIn(int min, int max)
+            {
+                var n = NextInt();
+                if (n < min || n > max)
+                {
+                    throw new ArgumentException(Invariant($"option {arg} must be between {min} and {max}, got {n}"));
+                }
+                return n;
+            }
             switch (arg)
             {
                 case "--urls": o.Urls = Next(); break;
@@ -59,7 +75,11 @@ internal sealed class SimulatorOptions
                 case "--multi-tenancy": o.MultiTenancy = true; break;
                 case "--data-dir": o.DataDir = Next(); break;
                 case "--log-level": o.LogLevel = Next(); break;
+                case "--processors": o.Processors = NextIntIn(1, 4096); break;
+                case "--deprovision-pool-size": o.DeprovisionPoolSize = NextIntIn(1, 400); break;
                 case "--undeploy-lag-ms": o.Config.UndeployLagMs = NextInt(); break;
+                case "--deploy-lag-ms": o.Config.DeployLagMs = NextInt(); break;
+                case "--state-write-lag-ms": o.Config.StateWriteLagMs = NextInt(); break;
                 case "--refresh-lag-ms": o.Config.RefreshLagMs = NextInt(); break;
                 case "--provision-delay-ms": o.Config.ProvisionDelayMs = NextInt(); break;
                 case "--step-pause-ms": o.Config.StepPauseMs = NextInt(); break;

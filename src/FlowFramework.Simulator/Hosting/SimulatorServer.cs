@@ -53,7 +53,8 @@ public sealed class SimulatorServer : IAsyncDisposable
             });
         });
         var app = builder.Build();
-        var layer = new SimulatorLayer(new SimulatorNode(options), options.Faults);
+        var gates = new Gates();
+        var layer = new SimulatorLayer(new SimulatorNode(options, gates), gates, options.Faults);
         app.Run(layer.HandleAsync);
         await app.StartAsync(ct);
         var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

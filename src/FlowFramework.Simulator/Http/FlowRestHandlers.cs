@@ -200,7 +200,14 @@ internal sealed class FlowRestHandlers(FlowFrameworkPlugin flow, UseCaseCatalogu
         if (CoreChecks.Unrecognized(req, "workflow_id", "allow_delete") is { } bad) { return bad; }
         if (TenantError(req) is { } te) { return te; }
         if (Denied(req, Permission.FlowWrite) is { } denied) { return denied; }
-        return SimResponse.From(await flow.Deprovision.ExecuteAsync(id, req.Tenant, req.User, req.Param("allow_delete"), CancellationToken.None));
+        try
+        {
+            return SimResponse.From(await flow.Deprovision.ExecuteAsync(id, req.Tenant, req.User, req.Param("allow_delete")));
+        }
+        catch (NodeRestartException)
+        {
+            return SimResponse.ConnectionClosed;
+        }
     }
 
     private SimResponse Delete(SimRequest req, string id)

@@ -52,7 +52,7 @@ internal sealed class MlRestHandlers(MlService ml, bool multiTenancy)
                     var r = ml.RegisterModel(body, tenant, user, algorithm);
                     if (r.Ok && (req.Param("deploy") == "true" || Json.IsTrue(body["deploy"])))
                     {
-                        ml.DeployModel(r.Id!, tenant, null);
+                        ml.StartDeploy(r.Id!, tenant, null);
                     }
                     return Result(r);
                 }

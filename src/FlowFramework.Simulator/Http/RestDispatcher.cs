@@ -45,6 +45,11 @@ internal sealed class RestDispatcher
         {
             response = await RouteAsync(await ReadRequestAsync(ctx, user, ct), ct);
         }
+        if (response.CloseConnection)
+        {
+            ctx.Abort();
+            return 0;
+        }
         try
         {
             await response.WriteAsync(ctx, ct);
@@ -127,6 +132,10 @@ internal sealed class RestDispatcher
         if (s[0] == "_search" && s.Length is 2 or 3 && s[1] == "pipeline")
         {
             return _core.HandlePipeline(req, search: true, s.Length == 3 ? s[2] : null);
+        }
+        if (s[0] == "_nodes")
+        {
+            return _node.NodesInfo(req, s[1..]);
         }
         if (s.Length == 2 && s[0] == "_cluster" && s[1] == "health" && req.Method == "GET")
         {

@@ -15,6 +15,11 @@ internal sealed class SimResponse
     public string ContentType { get; init; } = "application/json; charset=UTF-8";
     public Dictionary<string, string> Headers { get; } = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>No answer: the connection is closed (the node restarted under the request).</summary>
+    public bool CloseConnection { get; init; }
+
+    public static SimResponse ConnectionClosed { get; } = new() { CloseConnection = true };
+
     public static SimResponse Ok(JsonNode body) => new() { Status = 200, Body = body };
     public static SimResponse With(int status, JsonNode? body) => new() { Status = status, Body = body };
     public static SimResponse From(OpResult r) => new() { Status = r.Status, Body = r.Body };

@@ -7,8 +7,10 @@ using static System.FormattableString;
 namespace FlowFramework.Simulator.Ml;
 
 /// <summary>ML Commons: connectors, models, model groups and agents, with the dependency rules of §5.</summary>
-internal sealed class MlService(ClusterStore store, bool multiTenancy)
+internal sealed class MlService(ClusterStore store, bool multiTenancy, IHoldPoints holds)
 {
+    private CancellationTokenSource _life = new();
+
     public const string ConnectorIndex = ".plugins-ml-connector";
     public const string ModelIndex = ".plugins-ml-model";
     public const string ModelGroupIndex = ".plugins-ml-model-group";
@@ -247,6 +249,7 @@ internal sealed class MlService(ClusterStore store, bool multiTenancy)
         }
     }
 
+    /// <summary>The model document as GET returns it (MLModel#toXContent: empty and null fields omitted).</summary>
     public JsonObject ModelSource(ModelDoc m)
     {
         var o = new JsonObject
@@ -261,43 +264,93 @@ internal sealed class MlService(ClusterStore store, bool multiTenancy)
         o["created_time"] = m.Created;
         o["last_updated_time"] = m.Updated;
         o["last_registered_time"] = m.Created;
+        // ML Commons never writes last_undeployed_time; undeploy zeroes the worker-node counts and empties
+        // planning_worker_nodes, leaving auto_redeploy_retry_times and deploy_to_all_nodes.
         if (m.LastDeployed is not null) { o["last_deployed_time"] = m.LastDeployed; }
-        // ML Commons never writes last_undeployed_time; undeploy only zeroes the worker-node fields and empties
-        // planning_worker_nodes (omitted when empty), leaving auto_redeploy_retry_times and deploy_to_all_nodes
-        // (TransportUndeployModelAction, MLModel.toXContent).
-        var deployed = m.State == "DEPLOYED";
-        if (m.LastDeployed is not null) { o["auto_redeploy_retry_times"] = 0; }
-        if (m.LastDeployed is not null || m.WorkerCountsZeroed)
-        {
-            o["planning_worker_node_count"] = deployed ? 1 : 0;
-            o["current_worker_node_count"] = deployed ? 1 : 0;
-        }
-        if (deployed) { o["planning_worker_nodes"] = new JsonArray(store.NodeId); }
-        if (m.LastDeployed is not null) { o["deploy_to_all_nodes"] = true; }
+        if (m.AutoRedeployRetryTimes is not null) { o["auto_redeploy_retry_times"] = m.AutoRedeployRetryTimes; }
+        if (m.PlanningWorkerNodeCount is not null) { o["planning_worker_node_count"] = m.PlanningWorkerNodeCount; }
+        if (m.CurrentWorkerNodeCount is not null) { o["current_worker_node_count"] = m.CurrentWorkerNodeCount; }
+        if (m.PlanningWorkerNodes is { Count: > 0 }) { o["planning_worker_nodes"] = Json.Array(m.PlanningWorkerNodes); }
+        if (m.DeployToAllNodes is not null) { o["deploy_to_all_nodes"] = m.DeployToAllNodes; }
         if (m.ConnectorId is not null) { o["connector_id"] = m.ConnectorId; }
         if (m.Tenant is not null) { o["tenant_id"] = m.Tenant; }
         return o;
     }
 
-    public OpResult DeployModel(string id, string? tenant, SimUser? caller)
+    public OpResult DeployModel(string id, string? tenant, SimUser? caller) => StartDeploy(id, tenant, caller).Answer;
+
+    /// <summary>
+    /// TransportDeployModelAction: the model document becomes DEPLOYING and the node starts deploying it; the answer
+    /// does not wait (a remote model's task answers COMPLETED at once, others CREATED). The deployment completes after
+    /// <c>deploy_lag_ms</c> (or when the <c>deploy-complete</c> gate releases it): the node serves the model and the
+    /// document becomes DEPLOYED (TransportForwardAction DEPLOY_MODEL_DONE), even when an undeploy came in between.
+    /// </summary>
+    public (OpResult Answer, Task Deployed) StartDeploy(string id, string? tenant, SimUser? caller)
     {
-        if (Deny(caller, Permission.MlWrite, "models/deploy") is { } d) { return d; }
+        if (Deny(caller, Permission.MlWrite, "models/deploy") is { } d) { return (d, Task.CompletedTask); }
+        string algorithm;
         lock (store.Gate)
         {
             if (!store.Data.Models.TryGetValue(id, out var m))
             {
-                return OpResult.StatusError(404, "Failed to find model");
+                return (OpResult.StatusError(404, "Failed to find model"), Task.CompletedTask);
             }
-            if (TenantMismatch(m.Tenant, tenant)) { return NoTenantAccess(); }
+            if (TenantMismatch(m.Tenant, tenant)) { return (NoTenantAccess(), Task.CompletedTask); }
+            algorithm = m.Algorithm;
+            m.State = "DEPLOYING";
+            m.PlanningWorkerNodeCount = 1;
+            m.PlanningWorkerNodes = [store.NodeId];
+            m.DeployToAllNodes = true;
+            m.Served = "DEPLOYING";
+            m.Updated = Ids.NowMs();
+            store.Commit();
+        }
+        Task deployed;
+        var lag = store.Config.DeployLagMs;
+        if (lag == 0 && !holds.IsArmed(HoldPoint.DeployComplete, id))
+        {
+            CompleteDeploy(id);
+            deployed = Task.CompletedTask;
+        }
+        else
+        {
+            var life = _life.Token;
+            deployed = Task.Run(async () =>
+            {
+                await holds.WaitAsync(HoldPoint.DeployComplete, id, life).ConfigureAwait(false);
+                await Task.Delay(lag, life).ConfigureAwait(false);
+                CompleteDeploy(id);
+            }, CancellationToken.None);
+        }
+        var status = algorithm == "REMOTE" ? "COMPLETED" : "CREATED";
+        return (OpResult.Success(new JsonObject { ["task_id"] = Ids.New(), ["task_type"] = "DEPLOY_MODEL", ["status"] = status }, id), deployed);
+    }
+
+    private void CompleteDeploy(string id)
+    {
+        lock (store.Gate)
+        {
+            // A deleted model's document cannot be updated (the node would keep serving it, unseen).
+            if (!store.Data.Models.TryGetValue(id, out var m)) { return; }
             var now = Ids.NowMs();
+            m.Served = "DEPLOYED";
             m.State = "DEPLOYED";
             m.LastDeployed = now;
+            m.CurrentWorkerNodeCount = 1;
+            m.PlanningWorkerNodeCount = 1;
+            m.PlanningWorkerNodes = [store.NodeId];
+            m.AutoRedeployRetryTimes = 0;
             m.Updated = now;
             store.Commit();
-            return OpResult.Success(new JsonObject { ["task_id"] = Ids.New(), ["task_type"] = "DEPLOY_MODEL", ["status"] = "COMPLETED" }, id);
         }
     }
 
+    /// <summary>
+    /// TransportUndeployModelsAction with one model: the node undeploys a model it serves ("undeployed") and answers
+    /// "not_found" for one it does not serve, which includes one still DEPLOYING (MLModelCacheHelper#isModelDeployed is
+    /// DEPLOYED only); either way the node drops it and the document is written UNDEPLOYED with zero worker counts before
+    /// the answer.
+    /// </summary>
     public OpResult UndeployModel(string id, string? tenant, SimUser? caller)
     {
         if (Deny(caller, Permission.MlWrite, "models/undeploy") is { } d) { return d; }
@@ -309,31 +362,23 @@ internal sealed class MlService(ClusterStore store, bool multiTenancy)
             }
             if (TenantMismatch(m.Tenant, tenant)) { return NoTenantAccess(); }
             var now = Ids.NowMs();
-            // MLModelManager.undeployModel answers "not_found" for a model no node has in its cache.
-            var wasDeployed = DeployedStates.Contains(m.State);
-            if (wasDeployed)
-            {
-                m.State = "UNDEPLOYED";
-                m.LastUndeployed = now;
-                m.Updated = now;
-                m.WorkerCountsZeroed = true;
-                store.Commit();
-            }
-            else
-            {
-                // No node serves it: bulkSetModelIndexToUndeploy writes UNDEPLOYED and zero counts anyway.
-                m.State = "UNDEPLOYED";
-                m.Updated = now;
-                m.WorkerCountsZeroed = true;
-                store.Commit();
-            }
+            var served = m.Served == "DEPLOYED";
+            m.Served = null;
+            m.State = "UNDEPLOYED";
+            m.PlanningWorkerNodes = [];
+            m.PlanningWorkerNodeCount = 0;
+            m.CurrentWorkerNodeCount = 0;
+            m.Updated = now;
+            if (served) { m.LastUndeployed = now; }
+            store.Commit();
             return OpResult.Success(new JsonObject
             {
-                [store.NodeId] = new JsonObject { ["stats"] = new JsonObject { [id] = wasDeployed ? "undeployed" : "not_found" } },
+                [store.NodeId] = new JsonObject { ["stats"] = new JsonObject { [id] = served ? "undeployed" : "not_found" } },
             });
         }
     }
 
+    /// <summary>DeleteModelTransportAction: a model whose document is in a deployed or deploying state is refused with 400.</summary>
     public OpResult DeleteModel(string id, string? tenant, SimUser? caller)
     {
         if (Deny(caller, Permission.MlWrite, "models/delete") is { } d) { return d; }
@@ -359,6 +404,13 @@ internal sealed class MlService(ClusterStore store, bool multiTenancy)
             store.Commit();
             return OpResult.Success(OpResult.DeleteResponse(ModelIndex, id, m.Version + 1, store.NextSeqNo(), found: true));
         }
+    }
+
+    /// <summary>A node restart: deployments in progress never complete.</summary>
+    public void Restart()
+    {
+        var old = Interlocked.Exchange(ref _life, new CancellationTokenSource());
+        old.Cancel();
     }
 
     // ---- agents ----
