@@ -1,7 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using FlowFramework.Simulator.Http;
+using FlowFramework.Simulator.Control;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -40,8 +40,8 @@ public sealed class SimulatorServer : IAsyncDisposable
             builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
             builder.Logging.SetMinimumLevel(parsed);
         }
+        var (host, port) = ResolveEndpoint(options);
         X509Certificate2? certificate = options.Tls ? CreateCertificate() : null;
-        var (host, port, scheme) = ResolveEndpoint(options);
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
@@ -52,10 +52,10 @@ public sealed class SimulatorServer : IAsyncDisposable
                 if (certificate is not null) { listen.UseHttps(certificate); }
             });
         });
-        _ = scheme;
         var app = builder.Build();
-        var dispatcher = new Dispatcher(options);
-        app.Run(dispatcher.HandleAsync);
+        var gates = new Gates();
+        var layer = new SimulatorLayer(new SimulatorNode(options, gates), gates, options.Faults);
+        app.Run(layer.HandleAsync);
         await app.StartAsync(ct);
         var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var uri = new Uri(bound.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal));
@@ -63,15 +63,15 @@ public sealed class SimulatorServer : IAsyncDisposable
         return new SimulatorServer(app, baseAddress, certificate is null ? null : Convert.ToHexString(certificate.GetCertHash(HashAlgorithmName.SHA256)));
     }
 
-    private static (string Host, int Port, string Scheme) ResolveEndpoint(SimulatorOptions options)
+    private static (string Host, int Port) ResolveEndpoint(SimulatorOptions options)
     {
         if (options.Urls is { } urls)
         {
             var first = new Uri(urls.Split(';')[0]);
             if (first.Scheme == "https") { options.Tls = true; }
-            return (first.Host, first.Port, first.Scheme);
+            return (first.Host, first.Port);
         }
-        return ("127.0.0.1", options.Port ?? 9200, options.Tls ? "https" : "http");
+        return ("127.0.0.1", options.Port ?? 9200);
     }
 
     private static X509Certificate2 CreateCertificate()
@@ -86,8 +86,6 @@ public sealed class SimulatorServer : IAsyncDisposable
         using var cert = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
         return X509CertificateLoader.LoadPkcs12(cert.Export(X509ContentType.Pkcs12), null);
     }
-
-    public Task WaitForShutdownAsync(CancellationToken ct) => _app.WaitForShutdownAsync(ct);
 
     public async ValueTask DisposeAsync()
     {

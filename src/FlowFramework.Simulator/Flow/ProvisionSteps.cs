@@ -1,8 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using FlowFramework.Simulator.Cluster;
-using FlowFramework.Simulator.Hosting;
-using FlowFramework.Simulator.Http;
+using FlowFramework.Simulator.Common;
 using FlowFramework.Simulator.Ml;
 
 namespace FlowFramework.Simulator.Flow;
@@ -13,8 +12,8 @@ internal sealed class StepOutput
     public Dictionary<string, JsonNode?> Values { get; } = new(StringComparer.Ordinal);
 }
 
-/// <summary>Runs single workflow steps against the simulated ML Commons and core stores.</summary>
-internal sealed partial class StepRunner(MlService ml, CoreService core)
+/// <summary>The provisioning steps (workflow/*Step.java) against the simulated ML Commons and core stores.</summary>
+internal sealed partial class ProvisionSteps(MlService ml, CoreService core)
 {
     [GeneratedRegex(@"\$\{\{\s*([^\s}]+?)\s*\}\}")]
     private static partial Regex Placeholder();
@@ -65,8 +64,18 @@ internal sealed partial class StepRunner(MlService ml, CoreService core)
     }
 
     /// <summary>Runs one provisioning step. <paramref name="record"/> appends a resource to the state as it is created.</summary>
-    public StepOutput Provision(WorkflowNode node, JsonObject inputs, string workflowId, string? tenant, Action<ResourceCreated> record)
+    public async Task<StepOutput> ProvisionAsync(WorkflowNode node, JsonObject inputs, string workflowId, string? tenant, Action<ResourceCreated> record)
     {
+        var output = Provision(node, inputs, workflowId, tenant, record, out var waitFor);
+        await waitFor.ConfigureAwait(false);
+        return output;
+    }
+
+    /// <summary>Runs the step; <paramref name="waitFor"/> is what the step still waits for before it completes (DeployModelStep
+    /// polls the deploy task until it is done; RegisterRemoteModelStep with deploy does not wait).</summary>
+    private StepOutput Provision(WorkflowNode node, JsonObject inputs, string workflowId, string? tenant, Action<ResourceCreated> record, out Task waitFor)
+    {
+        waitFor = Task.CompletedTask;
         var info = StepCatalogue.Find(node.Type)!;
         var missing = info.Inputs.Where(i => inputs[i] is null).ToList();
         if (missing.Count > 0)
@@ -120,10 +129,10 @@ internal sealed partial class StepRunner(MlService ml, CoreService core)
                     }
                     if (Json.IsTrue(inputs["deploy"]))
                     {
-                        var d = ml.DeployModel(modelId, tenant, null);
+                        // Registered with deploy: true; the step records deploy_model and does not wait for the deployment.
+                        var (d, _) = ml.StartDeploy(modelId, tenant, null);
                         if (!d.Ok) { throw Fail(d, $"Failed to deploy model {modelId}"); }
                         Record("deploy_model", "model_id", modelId);
-                        output.Values["register_model_status"] = "DEPLOYED";
                     }
                     break;
                 }
@@ -139,8 +148,9 @@ internal sealed partial class StepRunner(MlService ml, CoreService core)
             case "deploy_model":
                 {
                     var modelId = Json.AsText(inputs["model_id"])!;
-                    var r = ml.DeployModel(modelId, tenant, null);
+                    var (r, deployed) = ml.StartDeploy(modelId, tenant, null);
                     if (!r.Ok) { throw Fail(r, $"Failed to deploy model {modelId}"); }
+                    waitFor = deployed;
                     Record(node.Type, "model_id", modelId);
                     output.Values["model_id"] = modelId;
                     break;
@@ -265,37 +275,5 @@ internal sealed partial class StepRunner(MlService ml, CoreService core)
             if (inputs[k] is JsonNode v) { o[k] = v.DeepClone(); }
         }
         return o;
-    }
-
-    /// <summary>Runs one deprovision step with the caller's rights. Returns null on success, else the failure.</summary>
-    public OpResult Deprovision(string stepName, string resourceId, string? tenant, SimUser? caller)
-    {
-        switch (stepName)
-        {
-            case "noop":
-                return OpResult.Success();
-            case "delete_connector":
-                return ml.DeleteConnector(resourceId, tenant, caller, viaRest: false);
-            case "delete_model":
-                {
-                    var r = ml.DeleteModel(resourceId, tenant, caller);
-                    return r.Status == 404 ? OpResult.Success() : r;
-                }
-            case "delete_agent":
-                {
-                    var r = ml.DeleteAgent(resourceId, tenant, caller);
-                    return r.Status == 404 ? OpResult.Success() : r;
-                }
-            case "undeploy_model":
-                return ml.UndeployModel(resourceId, tenant, caller);
-            case "delete_index":
-                return core.DeleteIndex(resourceId, caller);
-            case "delete_ingest_pipeline":
-                return core.DeletePipeline(false, resourceId, caller);
-            case "delete_search_pipeline":
-                return core.DeletePipeline(true, resourceId, caller);
-            default:
-                return OpResult.Fail(SimResponse.Flow(400, $"Unable to find deprovision step for step: {stepName}"));
-        }
     }
 }

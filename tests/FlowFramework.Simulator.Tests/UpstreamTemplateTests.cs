@@ -4,8 +4,9 @@ using static FlowFramework.Simulator.Tests.Sim;
 
 namespace FlowFramework.Simulator.Tests;
 
-/// <summary>Real upstream templates and built-in use cases from ../shared (skipped cleanly when absent).</summary>
-public class UpstreamTests
+/// <summary>Real upstream templates and built-in use cases from ../shared/flow-framework/upstream (reported as skipped,
+/// with the reason, when that folder is absent).</summary>
+public class UpstreamTemplateTests
 {
     /// <summary>Templates the real server rejects or cannot finish, with the reason.</summary>
     private static readonly Dictionary<string, (int Status, string Error)> CreateRejections = new()
@@ -17,7 +18,7 @@ public class UpstreamTests
     public static TheoryData<string> TemplateFiles()
     {
         var data = new TheoryData<string>();
-        if (Shared.FlowFrameworkDir is null) { data.Add("(shared folder absent)"); return data; }
+        if (Shared.FlowFrameworkDir is null) { return data; }
         foreach (var f in Directory.GetFiles(Shared.Upstream("templates"), "*.json").Order()) { data.Add(Path.GetFileName(f)); }
         return data;
     }
@@ -25,16 +26,15 @@ public class UpstreamTests
     public static TheoryData<string> UseCaseNames()
     {
         var data = new TheoryData<string>();
-        if (Shared.FlowFrameworkDir is null) { data.Add("(shared folder absent)"); return data; }
+        if (Shared.FlowFrameworkDir is null) { return data; }
         foreach (var line in File.ReadAllLines(Shared.Upstream("use-cases/use-cases.tsv")).Skip(1).Where(l => l.Length > 0)) { data.Add(line.Split('\t')[0]); }
         return data;
     }
 
-    [Theory]
+    [UpstreamTheory]
     [MemberData(nameof(TemplateFiles))]
     public async Task Upstream_template_provisions_and_deprovisions(string file)
     {
-        if (Shared.FlowFrameworkDir is null) { return; }
         await using var sim = await StartAsync();
         var template = JsonNode.Parse(File.ReadAllText(Shared.Upstream($"templates/{file}")))!;
         var (status, body, text) = await sim.PostAsync(Wf, template);
@@ -53,11 +53,10 @@ public class UpstreamTests
         Assert.True(dstatus == 200, dtext);
     }
 
-    [Theory]
+    [UpstreamTheory]
     [MemberData(nameof(UseCaseNames))]
     public async Task Use_case_provisions(string useCase)
     {
-        if (Shared.FlowFrameworkDir is null) { return; }
         await using var sim = await StartAsync();
         var body = new JsonObject
         {
@@ -72,10 +71,9 @@ public class UpstreamTests
         Assert.True(state["provisioning_progress"]!.GetValue<string>() == "DONE", state.ToJsonString());
     }
 
-    [Fact]
+    [UpstreamFact]
     public void Use_case_expansion_matches_upstream_shape()
     {
-        if (Shared.FlowFrameworkDir is null) { return; }
         var catalogue = new UseCaseCatalogue();
         var rows = File.ReadAllLines(Shared.Upstream("use-cases/use-cases.tsv")).Skip(1).Where(l => l.Length > 0).Select(l => l.Split('\t')).ToList();
         Assert.Equal(rows.Select(r => r[0]).Order(), catalogue.Names.Order());
@@ -104,5 +102,23 @@ public class UpstreamTests
             .Concat((workflow["edges"] as JsonArray ?? []).Select(e => $"{e!["source"]}->{e["dest"]}"))
             .Distinct().Order();
         return string.Join(";", nodes.Select(n => $"{n.Id}:{n.Type}")) + " | " + string.Join(";", deps);
+    }
+}
+
+/// <summary>A fact that needs ../shared/flow-framework/upstream: skipped, with the reason, when it is absent.</summary>
+public sealed class UpstreamFactAttribute : FactAttribute
+{
+    public UpstreamFactAttribute()
+    {
+        if (Shared.FlowFrameworkDir is null) { Skip = Shared.AbsentReason; }
+    }
+}
+
+/// <summary>A theory over ../shared/flow-framework/upstream: skipped, with the reason, when it is absent.</summary>
+public sealed class UpstreamTheoryAttribute : TheoryAttribute
+{
+    public UpstreamTheoryAttribute()
+    {
+        if (Shared.FlowFrameworkDir is null) { Skip = Shared.AbsentReason; }
     }
 }

@@ -1,12 +1,14 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using FlowFramework.Simulator.Cluster;
 using FlowFramework.Simulator.Flow;
-using FlowFramework.Simulator.Hosting;
+using FlowFramework.Simulator.Security;
 
 namespace FlowFramework.Simulator.Http;
 
-/// <summary>REST handlers of the Flow Framework plugin (rest/Rest*Action.java).</summary>
-internal sealed class FlowApi(FlowService flow, UseCaseCatalogue useCases, bool multiTenancy)
+/// <summary>REST handlers of the Flow Framework plugin (rest/Rest*Action.java): parameters, tenant header, the caller's
+/// permission, then the transport action.</summary>
+internal sealed class FlowRestHandlers(FlowFrameworkPlugin flow, UseCaseCatalogue useCases, bool multiTenancy)
 {
     private static readonly string[] CreateParams = ["use_case", "workflow_id", "provision", "reprovision", "update_fields", "wait_for_completion_timeout", "validation"];
 
@@ -37,7 +39,7 @@ internal sealed class FlowApi(FlowService flow, UseCaseCatalogue useCases, bool 
             case 2 when rest[1] == "_provision":
                 return m == "POST" ? await ProvisionAsync(req, rest[0], ct) : CoreChecks.WrongMethod(req, "POST");
             case 2 when rest[1] == "_deprovision":
-                return m == "POST" ? await DeprovisionAsync(req, rest[0], ct) : CoreChecks.WrongMethod(req, "POST");
+                return m == "POST" ? await DeprovisionAsync(req, rest[0]) : CoreChecks.WrongMethod(req, "POST");
             default:
                 return CoreChecks.NoHandler(req);
         }
@@ -46,12 +48,14 @@ internal sealed class FlowApi(FlowService flow, UseCaseCatalogue useCases, bool 
     private SimResponse? TenantError(SimRequest req)
         => multiTenancy && string.IsNullOrEmpty(req.Tenant) ? SimResponse.Flow(403, "Tenant ID header is missing or has no value") : null;
 
+    /// <summary>A caller without the Flow Framework permission: the security plugin's 403, re-wrapped by the handler.</summary>
     private static SimResponse? Denied(SimRequest req, Permission p, string message = "Failed to get workflow.")
         => req.User is null || req.User.Can(p) ? null : SimResponse.Flow(403, message);
 
-    private static SimResponse FromException(FlowException ex) => SimResponse.Flow(ex.Status, ex.Message);
+    /// <summary>The transport action's success with the handler's own status, or its error as it is.</summary>
+    private static SimResponse Answer(OpResult r, int successStatus) => r.Ok ? SimResponse.With(successStatus, r.Body) : SimResponse.From(r);
 
-    // ---------- create / update ----------
+    // ---------- create / update (RestCreateWorkflowAction) ----------
 
     private async Task<SimResponse> CreateAsync(SimRequest req, string? workflowId, CancellationToken ct)
     {
@@ -60,11 +64,10 @@ internal sealed class FlowApi(FlowService flow, UseCaseCatalogue useCases, bool 
         var updateFields = CoreChecks.ParseBool(req, "update_fields", false, out var e3);
         if ((e1 ?? e2 ?? e3) is { } boolError) { return boolError; }
         var useCase = req.Param("use_case");
-        var timeoutText = req.Param("wait_for_completion_timeout");
         TimeSpan? timeout = null;
-        if (timeoutText is not null)
+        if (req.Param("wait_for_completion_timeout") is { } timeoutText)
         {
-            if (ParseTime(timeoutText, "wait_for_completion_timeout") is not { } t) { return TimeError(timeoutText, "wait_for_completion_timeout"); }
+            if (ParseTime(timeoutText) is not { } t) { return TimeError(timeoutText, "wait_for_completion_timeout"); }
             timeout = t;
         }
         var extra = req.Query.Where(kv => !CreateParams.Contains(kv.Key) && kv.Key is not ("pretty" or "human" or "error_trace" or "filter_path"))
@@ -94,61 +97,14 @@ internal sealed class FlowApi(FlowService flow, UseCaseCatalogue useCases, bool 
                 template = TemplateModel.Parse(body, updateFields);
             }
         }
-        catch (FlowException ex) { return FromException(ex); }
+        catch (FlowException ex) { return SimResponse.Flow(ex.Status, ex.Message); }
         catch (BodyParseException) { return SimResponse.Flow(400, "IOException: template content invalid for specified Content-Type."); }
 
         if (Denied(req, Permission.FlowWrite) is { } denied) { return denied; }
-        var validation = req.Param("validation") ?? "all";
-        try
-        {
-            if (workflowId is not null)
-            {
-                // An update first fetches the stored template (ParseUtils#getWorkflow), before any validation.
-                if (!flow.TemplatesIndexExists) { return SimResponse.Flow(404, $"Failed to retrieve template ({workflowId})."); }
-                flow.GetTemplateDoc(workflowId, req.Tenant);
-            }
-            if (validation == "all" && !updateFields)
-            {
-                TemplateModel.ValidateAll(template);
-            }
-            if (workflowId is null)
-            {
-                var id = flow.CreateTemplate(template, req.User, req.Tenant);
-                if (!provision)
-                {
-                    return SimResponse.With(201, new JsonObject { ["workflow_id"] = id });
-                }
-                try
-                {
-                    var run = flow.StartProvision(id, req.Tenant, extra);
-                    return await ProvisionResponseAsync(id, req.Tenant, run, timeout, ct);
-                }
-                catch (FlowException ex)
-                {
-                    // CreateWorkflowTransportAction passes a FlowFrameworkException from provisioning through unchanged
-                    // ("Provisioning failed." is only for other exception types).
-                    return FromException(ex);
-                }
-            }
-            if (updateFields)
-            {
-                flow.UpdateFields(workflowId, req.Tenant, template);
-                return SimResponse.With(201, new JsonObject { ["workflow_id"] = workflowId });
-            }
-            if (reprovision)
-            {
-                var run = flow.StartReprovision(workflowId, req.Tenant, template);
-                return await ProvisionResponseAsync(workflowId, req.Tenant, run, timeout, ct);
-            }
-            flow.ReplaceTemplate(workflowId, req.Tenant, template);
-            if (provision)
-            {
-                var run = flow.StartProvision(workflowId, req.Tenant, extra);
-                return await ProvisionResponseAsync(workflowId, req.Tenant, run, timeout, ct);
-            }
-            return SimResponse.With(201, new JsonObject { ["workflow_id"] = workflowId });
-        }
-        catch (FlowException ex) { return FromException(ex); }
+        var request = new CreateWorkflowRequest(workflowId, template, ValidateAll: (req.Param("validation") ?? "all") == "all",
+            provision, reprovision, updateFields, extra, timeout, req.User, req.Tenant);
+        var result = await flow.Create.ExecuteAsync(request, ct);
+        return Answer(result, provision || reprovision ? 202 : 201);
     }
 
     private static JsonObject ParseUseCaseBody(SimRequest req)
@@ -163,50 +119,33 @@ internal sealed class FlowApi(FlowService flow, UseCaseCatalogue useCases, bool 
         }
     }
 
-    private async Task<SimResponse> ProvisionResponseAsync(string id, string? tenant, Task<ProvisionFailure?> run, TimeSpan? timeout, CancellationToken ct)
-    {
-        if (timeout is null)
-        {
-            return SimResponse.With(202, new JsonObject { ["workflow_id"] = id });
-        }
-        await FlowService.WaitAsync(run, timeout.Value).WaitAsync(ct);
-        if (run.IsCompletedSuccessfully && run.Result is { } failure)
-        {
-            // Synchronous execution that fails within the timeout answers the failure itself, with the step's status
-            // (Provision/ReprovisionWorkflowTransportAction#executeWorkflow, isSyncExecution).
-            return SimResponse.Flow(failure.Status, failure.Error);
-        }
-        var state = flow.StateView(id, tenant, all: false);
-        return SimResponse.With(202, state);
-    }
-
-    private static TimeSpan? ParseTime(string text, string setting)
+    /// <summary>Core's TimeValue parsing: a number with a unit (nanos, micros, ms, s, m, h, d), or -1.</summary>
+    private static TimeSpan? ParseTime(string text)
     {
         var units = new (string Suffix, double Ms)[] { ("nanos", 1e-6), ("micros", 1e-3), ("ms", 1), ("s", 1000), ("m", 60000), ("h", 3600000), ("d", 86400000) };
         if (text == "-1") { return null; }
         foreach (var (suffix, ms) in units.OrderByDescending(u => u.Suffix.Length))
         {
-            if (text.EndsWith(suffix, StringComparison.Ordinal) && double.TryParse(text[..^suffix.Length], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var n) && n >= 0)
+            if (text.EndsWith(suffix, StringComparison.Ordinal)
+                && double.TryParse(text[..^suffix.Length], NumberStyles.Float, CultureInfo.InvariantCulture, out var n) && n >= 0)
             {
                 return TimeSpan.FromMilliseconds(n * ms);
             }
         }
-        _ = setting;
         return null;
     }
 
     private static SimResponse TimeError(string text, string setting)
         => SimResponse.Core(400, "illegal_argument_exception", $"failed to parse setting [{setting}] with value [{text}] as a time value: unit is missing or unrecognized");
 
-    // ---------- provision ----------
+    // ---------- provision (RestProvisionWorkflowAction) ----------
 
     private async Task<SimResponse> ProvisionAsync(SimRequest req, string id, CancellationToken ct)
     {
-        var timeoutText = req.Param("wait_for_completion_timeout");
         TimeSpan? timeout = null;
-        if (timeoutText is not null)
+        if (req.Param("wait_for_completion_timeout") is { } timeoutText)
         {
-            if (ParseTime(timeoutText, "wait_for_completion_timeout") is not { } t) { return TimeError(timeoutText, "wait_for_completion_timeout"); }
+            if (ParseTime(timeoutText) is not { } t) { return TimeError(timeoutText, "wait_for_completion_timeout"); }
             timeout = t;
         }
         var parameters = req.Query.Where(kv => kv.Key is not ("wait_for_completion_timeout" or "pretty" or "human" or "error_trace" or "filter_path"))
@@ -219,7 +158,7 @@ internal sealed class FlowApi(FlowService flow, UseCaseCatalogue useCases, bool 
             foreach (var (k, v) in body as JsonObject ?? [])
             {
                 if (v is not JsonValue jv || !jv.TryGetValue<string>(out var s)) { return SimResponse.Flow(400, "Request body fields must have string values"); }
-                if (parameters.ContainsKey(k)) { return SimResponse.Flow(400, "Duplicate key " + k); }
+                if (parameters.ContainsKey(k)) { return SimResponse.Flow(400, $"Duplicate key {k}"); }
                 parameters[k] = s;
             }
         }
@@ -227,26 +166,20 @@ internal sealed class FlowApi(FlowService flow, UseCaseCatalogue useCases, bool 
         if (Denied(req, Permission.FlowWrite) is { } denied) { return denied; }
         try
         {
-            var run = flow.StartProvision(id, req.Tenant, parameters);
-            return await ProvisionResponseAsync(id, req.Tenant, run, timeout, ct);
+            var run = flow.Provision.Start(id, req.Tenant, parameters);
+            return Answer(await flow.Provision.AnswerAsync(id, req.Tenant, run, timeout, ct), 202);
         }
-        catch (FlowException ex) { return FromException(ex); }
+        catch (FlowException ex) { return SimResponse.Flow(ex.Status, ex.Message); }
     }
 
-    // ---------- get / status ----------
+    // ---------- get / status (RestGetWorkflowAction, RestGetWorkflowStateAction) ----------
 
     private SimResponse Get(SimRequest req, string id)
     {
         if (CoreChecks.Unrecognized(req, "workflow_id") is { } bad) { return bad; }
         if (TenantError(req) is { } te) { return te; }
         if (Denied(req, Permission.FlowRead) is { } denied) { return denied; }
-        if (!flow.TemplatesIndexExists) { return SimResponse.Flow(404, "There are no templates in the global_context"); }
-        try
-        {
-            var doc = flow.GetTemplateDoc(id, req.Tenant);
-            return SimResponse.Ok(flow.TemplateView(doc, req.User, redactCredentials: true));
-        }
-        catch (FlowException ex) { return FromException(ex); }
+        return SimResponse.From(flow.Get.Execute(id, req.Tenant, req.User));
     }
 
     private SimResponse Status(SimRequest req, string id)
@@ -256,31 +189,24 @@ internal sealed class FlowApi(FlowService flow, UseCaseCatalogue useCases, bool 
         if (CoreChecks.Unrecognized(req, "workflow_id", "all") is { } bad) { return bad; }
         if (TenantError(req) is { } te) { return te; }
         if (Denied(req, Permission.FlowRead, "Failed to get workflow status.") is { } denied) { return denied; }
-        try
-        {
-            return SimResponse.Ok(flow.StateView(id, req.Tenant, all));
-        }
-        catch (FlowException ex) { return FromException(ex); }
+        return SimResponse.From(flow.GetState.Execute(id, req.Tenant, all));
     }
 
-    // ---------- deprovision / delete ----------
+    // ---------- deprovision / delete (RestDeprovisionWorkflowAction, RestDeleteWorkflowAction) ----------
 
-    private async Task<SimResponse> DeprovisionAsync(SimRequest req, string id, CancellationToken ct)
+    /// <summary>The deprovision runs to its end whatever the client does: no cancellation token reaches it.</summary>
+    private async Task<SimResponse> DeprovisionAsync(SimRequest req, string id)
     {
         if (CoreChecks.Unrecognized(req, "workflow_id", "allow_delete") is { } bad) { return bad; }
         if (TenantError(req) is { } te) { return te; }
         if (Denied(req, Permission.FlowWrite) is { } denied) { return denied; }
-        if (!flow.TryAcquireDeprovision(req.Tenant))
-        {
-            return SimResponse.Flow(429, $"Exceeded max simultaneous deprovisioning requests: {flow.Config.MaxDeprovisionsPerTenant}");
-        }
         try
         {
-            return await flow.DeprovisionAsync(id, req.Tenant, req.User, req.Param("allow_delete"), ct);
+            return SimResponse.From(await flow.Deprovision.ExecuteAsync(id, req.Tenant, req.User, req.Param("allow_delete")));
         }
-        finally
+        catch (NodeRestartException)
         {
-            flow.ReleaseDeprovision(req.Tenant);
+            return SimResponse.ConnectionClosed;
         }
     }
 
@@ -291,10 +217,10 @@ internal sealed class FlowApi(FlowService flow, UseCaseCatalogue useCases, bool 
         if (CoreChecks.Unrecognized(req, "workflow_id", "clear_status") is { } bad) { return bad; }
         if (TenantError(req) is { } te) { return te; }
         if (Denied(req, Permission.FlowWrite) is { } denied) { return denied; }
-        return flow.Delete(id, req.Tenant, clear);
+        return SimResponse.From(flow.Delete.Execute(id, req.Tenant, clear));
     }
 
-    // ---------- search / steps ----------
+    // ---------- search / steps (RestSearchWorkflowAction, RestSearchWorkflowStateAction, RestGetWorkflowStepAction) ----------
 
     private SimResponse Search(SimRequest req, bool state)
     {
@@ -313,30 +239,21 @@ internal sealed class FlowApi(FlowService flow, UseCaseCatalogue useCases, bool 
         {
             return SimResponse.Core(400, "parse_exception", "Failed to parse content to map");
         }
-        var exists = state ? flow.StateIndexExists : flow.TemplatesIndexExists;
-        if (!exists)
-        {
-            var index = state ? FlowService.StateIndex : FlowService.TemplatesIndex;
-            return Cluster.CoreService.IndexNotFound(index);
-        }
-        var docs = state ? flow.StateDocs(req.Tenant, req.User) : flow.TemplateDocs(req.Tenant, req.User);
-        return SearchDsl.Search(body, docs);
+        return SimResponse.From(flow.Search.Execute(state, body, req.Tenant, req.User));
     }
 
     private static SimResponse Steps(SimRequest req)
     {
         if (CoreChecks.Unrecognized(req, "workflow_step") is { } bad) { return bad; }
         if (Denied(req, Permission.FlowRead) is { } denied) { return denied; }
-        var filter = req.Param("workflow_step");
         var result = new JsonObject();
-        if (filter is null)
+        if (req.Param("workflow_step") is not { } filter)
         {
             foreach (var s in StepCatalogue.Public) { result[s.Name] = StepCatalogue.Describe(s); }
             return SimResponse.Ok(result);
         }
         var wanted = filter.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToList();
-        var invalid = wanted.Where(w => !StepCatalogue.Public.Any(s => s.Name == w)).Distinct().ToList();
-        if (invalid.Count > 0)
+        if (wanted.Any(w => !StepCatalogue.Public.Any(s => s.Name == w)))
         {
             return SimResponse.Flow(400, "Failed to retrieve workflow step json.");
         }
