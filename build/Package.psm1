@@ -13,6 +13,8 @@ $script:ModuleFiles = @('FlowFramework.psd1', 'FlowFramework.format.ps1xml', 'en
 $script:DependencyFiles = @(
     'FlowFramework.Engine.dll'
     'Polly.Core.dll'
+    'Polly.RateLimiting.dll'
+    'System.Threading.RateLimiting.dll'
     'Microsoft.Bcl.AsyncInterfaces.dll'
     'Microsoft.Bcl.TimeProvider.dll'
     'System.Buffers.dll'

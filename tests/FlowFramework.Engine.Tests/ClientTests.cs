@@ -41,7 +41,7 @@ public class ClientTests
         var response = await client.DeprovisionAsync("w/1", new[] { "my-index", "pipe line", "my-index", " " }, CancellationToken.None);
 
         Assert.Equal(FlowDeprovisionResponseKind.Completed, response.Kind);
-        var seen = Assert.Single(cluster.Requests);
+        var seen = Assert.Single(cluster.WorkflowRequests);
         Assert.Equal("POST", seen.Method);
         Assert.Equal("https://search.example/opensearch/_plugins/_flow_framework/workflow/w%2F1/_deprovision?allow_delete=my-index,pipe%20line", seen.AbsoluteUri);
     }
@@ -54,7 +54,7 @@ public class ClientTests
 
         await client.DeprovisionAsync(WorkflowId, Array.Empty<string>(), CancellationToken.None);
 
-        Assert.EndsWith("/workflow/" + WorkflowId + "/_deprovision", Assert.Single(cluster.Requests).AbsoluteUri);
+        Assert.EndsWith("/workflow/" + WorkflowId + "/_deprovision", Assert.Single(cluster.WorkflowRequests).AbsoluteUri);
     }
 
     [Theory]
@@ -377,6 +377,7 @@ public class ClientTests
     {
         var records = new List<FlowRequestRecord>();
         var cluster = new FakeCluster()
+            .OnPool(Answer.Pool(4))
             .OnDeprovision(Answer.Error(202, "Failed to deprovision some resources: [model_id abc]."))
             .OnStatus(Answer.Error(404, "Fail to find workflow status of x"));
         using var client = Client(cluster, o => o.RequestObserver = records.Add);
@@ -384,15 +385,16 @@ public class ClientTests
         await client.DeprovisionAsync(WorkflowId, new[] { "idx" }, CancellationToken.None);
         await Assert.ThrowsAsync<FlowApiException>(() => client.GetWorkflowStatusAsync(WorkflowId, false, CancellationToken.None));
 
-        Assert.Equal(2, records.Count);
-        Assert.Equal("POST", records[0].Method);
-        Assert.Equal("/_plugins/_flow_framework/workflow/" + WorkflowId + "/_deprovision?allow_delete=idx", records[0].Path);
-        Assert.Equal(202, records[0].StatusCode);
-        Assert.Null(records[0].Error);
-        Assert.Equal("GET", records[1].Method);
-        Assert.Equal(404, records[1].StatusCode);
-        Assert.Equal("Fail to find workflow status of x", records[1].Error);
-        Assert.StartsWith("GET /_plugins/_flow_framework/workflow/" + WorkflowId + "/_status -> 404 in ", records[1].ToString());
+        Assert.Equal(3, records.Count);
+        Assert.Equal(("GET", "/_nodes/thread_pool", 200), (records[0].Method, records[0].Path, records[0].StatusCode));
+        Assert.Equal("POST", records[1].Method);
+        Assert.Equal("/_plugins/_flow_framework/workflow/" + WorkflowId + "/_deprovision?allow_delete=idx", records[1].Path);
+        Assert.Equal(202, records[1].StatusCode);
+        Assert.Null(records[1].Error);
+        Assert.Equal("GET", records[2].Method);
+        Assert.Equal(404, records[2].StatusCode);
+        Assert.Equal("Fail to find workflow status of x", records[2].Error);
+        Assert.StartsWith("GET /_plugins/_flow_framework/workflow/" + WorkflowId + "/_status -> 404 in ", records[2].ToString());
     }
 
     [Fact]

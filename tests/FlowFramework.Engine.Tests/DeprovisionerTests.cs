@@ -97,7 +97,7 @@ public class DeprovisionerTests
                 "POST https://search.example:9200/_plugins/_flow_framework/workflow/" + WorkflowId + "/_deprovision?allow_delete=my-nlp-index,nlp-ingest-pipeline",
                 "GET https://search.example:9200/_plugins/_flow_framework/workflow/" + WorkflowId + "/_status?all=true",
             },
-            run.Cluster.Requests.Select(r => r.Method + " " + r.AbsoluteUri));
+            run.Cluster.WorkflowRequests.Select(r => r.Method + " " + r.AbsoluteUri));
         Assert.Equal(
             new[] { FlowDeprovisionEventKind.AttemptStarting, FlowDeprovisionEventKind.AttemptFinished },
             run.Events.Select(e => e.Kind));
@@ -455,19 +455,71 @@ public class DeprovisionerTests
         Assert.Empty(outcome.Retained);
     }
 
+    // server-behaviour.md §10: the server never cancels a deprovision the client gave up on; sending it again races it.
     [Fact]
-    public async Task A_request_timeout_is_retried()
+    public async Task A_request_without_an_answer_is_not_sent_again_while_the_status_shows_the_server_at_work()
     {
         var cluster = new FakeCluster()
             .OnDeprovision(Answer.Throw(new TaskCanceledException("The request was canceled due to the configured HttpClient.Timeout of 30 seconds elapsing.")), Answer.Ok(WorkflowId))
-            .OnStatus(Answer.Json(200, EmptyState(WorkflowId)));
+            .OnStatus(Answer.Json(200, State(WorkflowId, Connector, Model)), Answer.Json(200, State(WorkflowId, Connector)), Answer.Json(200, EmptyState(WorkflowId)));
         var run = new Run(cluster);
 
         var outcome = await run.Go();
 
         Assert.Equal(FlowDeprovisionStatus.Deprovisioned, outcome.Status);
-        Assert.Equal(2, outcome.Attempts);
-        Assert.Contains("did not answer in time", run.Events.Single(e => e.Kind == FlowDeprovisionEventKind.RetryScheduled).Message);
+        Assert.Equal(1, outcome.Attempts);
+        Assert.Single(cluster.Deprovisions);
+        Assert.Equal(3, cluster.StatusReads.Count);
+        Assert.Empty(run.Delays);
+        Assert.Contains(run.Events, e => e.Kind == FlowDeprovisionEventKind.Diagnostic && e.Message.Contains("instead of sending it again the status is watched"));
+        Assert.Contains(run.Events, e => e.Message.Contains("the server finished the deprovision the request was waiting for"));
+    }
+
+    [Fact]
+    public async Task A_request_without_an_answer_is_sent_again_only_once_the_status_has_not_changed_for_11_seconds()
+    {
+        var cluster = new FakeCluster()
+            .OnDeprovision(Answer.Throw(new TaskCanceledException("no answer")), Answer.Ok(WorkflowId))
+            .OnStatus(new[] { Answer.Json(200, State(WorkflowId, Connector, Model)) }
+                .Concat(Enumerable.Repeat(Answer.Json(200, State(WorkflowId, Connector)), 13))
+                .Append(Answer.Json(200, EmptyState(WorkflowId))).ToArray())
+            .OnResource(Answer.Json(200, "{\"name\":\"c\"}"));
+        var run = new Run(cluster);
+
+        var outcome = await run.Go();
+
+        var posts = run.PostTimes;
+        Assert.Equal(2, posts.Count);
+        var lastChange = cluster.StatusReads[1].At - run.Start;
+        var settled = cluster.StatusReads.First(r => r.At - run.Start > lastChange + TimeSpan.FromSeconds(11)).At - run.Start;
+        Assert.True(posts[1] > settled, $"sent again at {posts[1]}, the status settled at {settled}");
+        Assert.Contains(run.Events, e => e.Message.Contains("The status has not changed for") && e.Message.Contains("1 resource"));
+        Assert.Equal("GET https://search.example:9200/_plugins/_ml/connectors/" + ConnectorId, Assert.Single(cluster.ResourceReads).Method + " " + Assert.Single(cluster.ResourceReads).AbsoluteUri);
+        Assert.Equal((FlowDeprovisionStatus.Deprovisioned, 2), (outcome.Status, outcome.Attempts));
+    }
+
+    [Fact]
+    public async Task The_deprovision_request_gets_the_servers_worst_case_time_at_least_the_connections()
+    {
+        Assert.Equal(TimeSpan.FromSeconds(30), DeprovisionTimeout.For(0, TimeSpan.FromSeconds(30)));
+        Assert.Equal(TimeSpan.FromSeconds(30), DeprovisionTimeout.For(2, TimeSpan.FromSeconds(30)));
+        Assert.Equal(TimeSpan.FromSeconds(55.5), DeprovisionTimeout.For(5, TimeSpan.FromSeconds(30)));
+        Assert.Equal(TimeSpan.FromSeconds(11), DeprovisionTimeout.Quiet);
+
+        // The demo plan: four steps the server runs (the model group's noop among them), two skipped for allow_delete.
+        var clock = new SteppingClock();
+        var started = new TaskCompletionSource();
+        var cluster = new FakeCluster().OnPool(Answer.Pool(4)).OnDeprovision(Answer.Hang(started));
+        using var client = Client(cluster, o => { o.TimeProvider = clock; o.RequestTimeout = TimeSpan.FromSeconds(30); });
+        var deprovisioner = new FlowDeprovisioner(client, new FlowDeprovisionOptions { TimeProvider = clock });
+        using var cts = new CancellationTokenSource();
+
+        var run = deprovisioner.RunAsync(FlowDeprovisionPlan.Create(ParseState(DemoState), null), null, cts.Token);
+        await started.Task;
+        cts.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+
+        Assert.Equal(new[] { TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(4 * 11.1) }, clock.TimersCreated);
     }
 
     // server-behaviour.md §4 step 5: a state entry whose step the server cannot deprovision throws on the worker thread and
@@ -532,7 +584,7 @@ public class DeprovisionerTests
         Assert.Equal(FlowDeprovisionStatus.Failed, outcome.Status);
         Assert.Equal(FlowErrorKind.Forbidden, outcome.Error!.Kind);
         Assert.Equal("Failed to get workflow.", outcome.ServerMessage);
-        Assert.Single(run.Cluster.Requests);
+        Assert.Single(run.Cluster.WorkflowRequests);
     }
 
     [Theory]

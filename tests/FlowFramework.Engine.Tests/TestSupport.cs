@@ -25,11 +25,32 @@ internal sealed class FakeCluster : HttpMessageHandler
 
     public List<SeenRequest> StatusReads => Requests.Where(r => r.AbsoluteUri.Contains("/_status")).ToList();
 
+    /// <summary>Everything but the once-per-connection read of the deprovision pool.</summary>
+    public List<SeenRequest> WorkflowRequests => Requests.Where(r => !r.AbsoluteUri.Contains("/_nodes/thread_pool")).ToList();
+
+    public List<SeenRequest> PoolReads => Requests.Where(r => r.AbsoluteUri.Contains("/_nodes/thread_pool")).ToList();
+
+    /// <summary>Existence reads of resources: HEAD of an index, GET of a pipeline, connector, model or agent.</summary>
+    public List<SeenRequest> ResourceReads => Requests.Where(r => Endpoint(new Uri(r.AbsoluteUri), r.Method) == "resource").ToList();
+
     public FakeCluster OnDeprovision(params Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>>[] answers) => On("deprovision", answers);
 
     public FakeCluster OnStatus(params Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>>[] answers) => On("status", answers);
 
     public FakeCluster OnRoot(params Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>>[] answers) => On("root", answers);
+
+    /// <summary>GET _nodes/thread_pool; unscripted, it fails (the engine then assumes the default pool).</summary>
+    public FakeCluster OnPool(params Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>>[] answers) => On("pool", answers);
+
+    /// <summary>Existence reads (HEAD index, GET pipeline, connector, model, agent), in the order they come.</summary>
+    public FakeCluster OnResource(params Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>>[] answers) => On("resource", answers);
+
+    private static string Endpoint(Uri uri, string method) =>
+        uri.AbsolutePath.EndsWith("/_deprovision", StringComparison.Ordinal) ? "deprovision"
+        : uri.AbsolutePath.EndsWith("/_status", StringComparison.Ordinal) ? "status"
+        : uri.AbsolutePath == "/_nodes/thread_pool" ? "pool"
+        : uri.AbsolutePath == "/" ? "root"
+        : "resource";
 
     private FakeCluster On(string endpoint, Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>>[] answers)
     {
@@ -56,9 +77,7 @@ internal sealed class FakeCluster : HttpMessageHandler
             request.Headers.Authorization?.ToString(),
             request.Headers.TryGetValues("x-tenant-id", out var tenant) ? tenant.Single() : null,
             Clock.GetUtcNow()));
-        var endpoint = uri.AbsolutePath.EndsWith("/_deprovision", StringComparison.Ordinal) ? "deprovision"
-            : uri.AbsolutePath.EndsWith("/_status", StringComparison.Ordinal) ? "status"
-            : "root";
+        var endpoint = Endpoint(uri, request.Method.Method);
         if (_scripts.TryGetValue(endpoint, out var queue) && queue.Count > 0)
         {
             _last[endpoint] = queue.Dequeue();
@@ -100,6 +119,13 @@ internal static class Answer
             await Task.Delay(Timeout.Infinite, ct);
             throw new InvalidOperationException("unreachable");
         };
+
+    /// <summary>A GET _nodes/thread_pool body: one node per pool max given.</summary>
+    public static Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> Pool(params int[] maxPerNode) =>
+        Json(200, "{\"_nodes\":{\"total\":" + maxPerNode.Length + "},\"cluster_name\":\"c\",\"nodes\":{"
+            + string.Join(",", maxPerNode.Select((max, i) => "\"node" + i + "\":{\"name\":\"n" + i + "\",\"thread_pool\":{\"generic\":{\"type\":\"scaling\",\"core\":4,\"max\":128},"
+                + "\"opensearch_deprovision_workflow\":{\"type\":\"scaling\",\"core\":1,\"max\":" + max + ",\"keep_alive\":\"1m\",\"queue_size\":-1}}}"))
+            + "}}");
 
     public static Action<HttpResponseMessage> RetryAfterSeconds(int seconds) =>
         r => r.Headers.TryAddWithoutValidation("Retry-After", seconds.ToString(System.Globalization.CultureInfo.InvariantCulture));

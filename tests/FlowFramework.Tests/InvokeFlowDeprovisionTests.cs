@@ -283,6 +283,75 @@ public class InvokeFlowDeprovisionTests
         Assert.Equal(FlowDeprovisionStatus.Failed, Assert.Single(result.OfType<FlowDeprovisionResult>()).Status);
     }
 
+    private static string Pool(int max) =>
+        "{\"nodes\":{\"n1\":{\"thread_pool\":{\"opensearch_deprovision_workflow\":{\"type\":\"scaling\",\"core\":1,\"max\":" + max + ",\"keep_alive\":\"1m\",\"queue_size\":-1}}}}}";
+
+    [Fact]
+    public void Asking_for_more_than_the_connection_allows_is_one_warning_and_runs_at_the_cap()
+    {
+        var inFlight = 0;
+        var most = 0;
+        var deprovisioned = new ConcurrentDictionary<string, bool>();
+        using var cluster = Cluster(r =>
+        {
+            if (r.Path == "/_nodes/thread_pool")
+            {
+                return new FakeResponse(200, Pool(3));
+            }
+            var id = ClusterScripts.IdOf(r);
+            if (ClusterScripts.IsDeprovision(r))
+            {
+                var now = Interlocked.Increment(ref inFlight);
+                lock (deprovisioned) { most = Math.Max(most, now); }
+                Thread.Sleep(100);
+                deprovisioned[id] = true;
+                Interlocked.Decrement(ref inFlight);
+                return new FakeResponse(200, $"{{\"workflow_id\":\"{id}\"}}");
+            }
+            return new FakeResponse(200, deprovisioned.ContainsKey(id) ? ClusterScripts.Status(id, "NOT_STARTED") : ClusterScripts.Status(id, "COMPLETED", ClusterScripts.FullResources[0]));
+        });
+        var result = Run(cluster, "'w1','w2','w3','w4','w5' | Invoke-FlowDeprovision -Connection $c -ThrottleLimit 5 -Force -PassThru");
+        Assert.Empty(result.Errors);
+        var warning = Assert.Single(result.Warnings);
+        Assert.StartsWith("-ThrottleLimit 5 is more than this connection allows; running 2 at once. The cluster's deprovision thread pool has 3 threads", warning);
+        Assert.Equal(5, result.OfType<FlowDeprovisionResult>().Count(r => r.Status == FlowDeprovisionStatus.Deprovisioned));
+        Assert.InRange(most, 1, 2);
+        Assert.Single(cluster.RequestList, r => r.Path == "/_nodes/thread_pool");
+    }
+
+    [Fact]
+    public void The_default_stays_quiet_and_a_pool_that_cannot_be_read_is_taken_as_four()
+    {
+        using var cluster = CleanCluster(); // answers GET _nodes/thread_pool with something that is not a pool
+        var quiet = Run(cluster, "'a','b','c' | Invoke-FlowDeprovision -Connection $c -Force");
+        var capped = Run(cluster, "'d','e' | Invoke-FlowDeprovision -Connection $c -ThrottleLimit 4 -Force");
+        Assert.DoesNotContain(quiet.Warnings, w => w.Contains("-ThrottleLimit"));
+        var warning = Assert.Single(capped.Warnings, w => w.Contains("-ThrottleLimit")); // the others name the retained model groups
+        Assert.Contains("running 3 at once", warning);
+        Assert.Contains("could not be read", warning);
+        Assert.Contains("its default of 4 threads is assumed", warning);
+    }
+
+    [Fact]
+    public void A_leftover_deleted_outside_the_workflow_is_Missing_and_the_error_names_clear_status()
+    {
+        using var cluster = Cluster(r =>
+            r.Method == "HEAD" && r.Path == "/my-index" ? new FakeResponse(404, "")
+            : ClusterScripts.IsDeprovision(r) ? ClusterScripts.Error(202, "Failed to deprovision some resources: [index_name my-index].")
+            : new FakeResponse(200, ClusterScripts.Status("wf1", "COMPLETED", ClusterScripts.FullResources[5])));
+        var result = Run(cluster, "Invoke-FlowDeprovision -Connection $c -WorkflowId wf1 -AllowDelete my-index -Force -PassThru");
+        var left = Assert.Single(result.OfType<FlowResource>());
+        Assert.Equal((FlowResourceStatus.Missing, "my-index"), (left.Status, left.ResourceId));
+        Assert.Contains("clear_status=true", left.Reason);
+        Assert.Equal(FlowDeprovisionStatus.Partial, Assert.Single(result.OfType<FlowDeprovisionResult>()).Status);
+        var error = Assert.Single(result.Errors);
+        Assert.Equal("FlowDeprovisionIncomplete,FlowFramework.Commands.InvokeFlowDeprovisionCommand", error.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.ResourceBusy, error.CategoryInfo.Category);
+        Assert.Contains("1 resource(s) deleted outside the workflow, which the server fails on at every deprovision: index_name my-index.", error.Exception.Message);
+        Assert.Contains("DELETE _plugins/_flow_framework/workflow/wf1?clear_status=true", error.ErrorDetails.RecommendedAction);
+        Assert.Single(cluster.RequestList, ClusterScripts.IsDeprovision); // nothing left worth retrying
+    }
+
     [Fact]
     public void Verbose_shows_each_request_and_progress_completes()
     {

@@ -24,6 +24,8 @@ namespace FlowFramework.Engine
         private readonly LeftoverReconciler _reconciler;
         private readonly TransientRetry _transient;
         private readonly Dictionary<FlowResourceKey, int> _failures = new Dictionary<FlowResourceKey, int>();
+        private readonly Dictionary<FlowResourceKey, string?> _missing = new Dictionary<FlowResourceKey, string?>();
+        private readonly TimeSpan _requestTimeout;
 
         private long _started;
         private int _attempt;
@@ -32,6 +34,8 @@ namespace FlowFramework.Engine
         private FlowApiException? _lastError;
         private string? _stallSet;
         private TimeSpan _stallSince;
+        private bool _modelDeploying;
+        private bool _serverStillWorking;
 
         internal DeprovisionRun(FlowApiClient client, FlowDeprovisionOptions options, FlowDeprovisionPlan plan, Action<FlowDeprovisionEvent>? onEvent)
         {
@@ -42,6 +46,7 @@ namespace FlowFramework.Engine
             _time = options.TimeProvider ?? TimeProvider.System;
             _delays = new RetryDelay(options);
             _reconciler = new LeftoverReconciler(client, plan, message => Emit(FlowDeprovisionEventKind.Diagnostic, null, message));
+            _requestTimeout = DeprovisionTimeout.For(plan.Steps.Count(step => step.Action != FlowPlannedAction.NeedsAllowDelete), client.RequestTimeout);
             _transient = new TransientRetry(_time, options.MaxAttempts, IsRetryable, ex => RetryDecision.Decide(StateAfter(ex)),
                 (ex, delay) => Emit(FlowDeprovisionEventKind.RetryScheduled, delay, DeprovisionWording.Waiting(delay, _attempt + 1, DeprovisionWording.ClusterTrouble(ex))));
         }
@@ -71,11 +76,14 @@ namespace FlowFramework.Engine
                     _lastError = ex;
                 }
 
-                // Reconcile: what is left, read from the status (the answer's text as the fallback).
-                var outcome = response is null ? Classify(_lastError!) : await ReconcileAsync(response, ct).ConfigureAwait(false);
+                // Reconcile: what is left, read from the status (the answer's text as the fallback). A request the
+                // client gave up on is still running on the server: watch it finish rather than send it again.
+                var outcome = response is not null ? await ReconcileAsync(response, ct).ConfigureAwait(false)
+                    : IsUnanswered(_lastError!) && UnknownSteps().Count == 0 ? await WatchAsync(ct).ConfigureAwait(false) ?? Classify(_lastError!)
+                    : Classify(_lastError!);
 
                 // Decide.
-                var state = response is null ? StateAfter(_lastError!) : StateAfter(outcome);
+                var state = outcome == AttemptOutcome.Transient ? StateAfter(_lastError!) : StateAfter(outcome);
                 var verdict = RetryDecision.Decide(state);
                 if (verdict is StopVerdict stop)
                 {
@@ -103,7 +111,7 @@ namespace FlowFramework.Engine
             var sent = _time.GetTimestamp();
             try
             {
-                return await _client.DeprovisionAsync(_plan.WorkflowId, _plan.AllowDelete, ct).ConfigureAwait(false);
+                return await _client.DeprovisionAsync(_plan.WorkflowId, _plan.AllowDelete, ct, _requestTimeout).ConfigureAwait(false);
             }
             catch (FlowApiException ex)
             {
@@ -132,10 +140,119 @@ namespace FlowFramework.Engine
                 outcome = response.Kind == FlowDeprovisionResponseKind.NeedsAllowDelete ? AttemptOutcome.NeedsAllowDelete : AttemptOutcome.Partial;
             }
 
+            if (outcome == AttemptOutcome.Partial && response.Kind != FlowDeprovisionResponseKind.Completed)
+            {
+                await CheckLeftoversAsync(ct).ConfigureAwait(false);
+            }
+
             Emit(FlowDeprovisionEventKind.AttemptFinished, null,
                 DeprovisionWording.AttemptAnswered(_attempt, response.StatusCode, _time.GetElapsedTime(answered), _leftovers));
             TrackStall(outcome);
             return outcome;
+        }
+
+        /// <summary>
+        /// After a request the client gave up on: polls the status until it shows NOT_STARTED (the server finished) or
+        /// has not changed for longer than a step timeout plus a pass pause (the server is done with it). Null when
+        /// the status cannot be watched.
+        /// </summary>
+        private async Task<AttemptOutcome?> WatchAsync(CancellationToken ct)
+        {
+            Emit(FlowDeprovisionEventKind.Diagnostic, null, DeprovisionWording.Watching(_lastError!.Timeout));
+            string? last = null;
+            var since = Elapsed;
+            while (true)
+            {
+                try
+                {
+                    var state = await _client.GetWorkflowStatusAsync(_plan.WorkflowId, true, ct).ConfigureAwait(false);
+                    if (state.State == "NOT_STARTED" && state.Resources.Length == 0)
+                    {
+                        Emit(FlowDeprovisionEventKind.Diagnostic, null, DeprovisionWording.WatchFinished);
+                        _leftovers = new List<FlowResource>();
+                        return AttemptOutcome.Completed;
+                    }
+
+                    var snapshot = state.State + "|" + state.ProvisioningProgress + "|" + string.Join(",", state.Resources.Select(r => r.Key().ToString()));
+                    if (!string.Equals(snapshot, last, StringComparison.Ordinal))
+                    {
+                        last = snapshot;
+                        since = Elapsed;
+                    }
+                    else if (Elapsed - since > DeprovisionTimeout.Quiet)
+                    {
+                        Emit(FlowDeprovisionEventKind.Diagnostic, null, DeprovisionWording.WatchSettled(Elapsed - since, state.Resources.Length));
+                        _leftovers = state.Resources.Select(r => r.With(FlowResourceStatus.Failed)).ToList();
+                        foreach (var key in _leftovers.Select(r => r.Key()).Distinct())
+                        {
+                            _failures[key] = _failures.TryGetValue(key, out var n) ? n + 1 : 1;
+                        }
+
+                        await CheckLeftoversAsync(ct).ConfigureAwait(false);
+                        TrackStall(AttemptOutcome.Partial);
+                        return AttemptOutcome.Partial;
+                    }
+                }
+                catch (FlowApiException ex) when (ex.Kind == FlowErrorKind.NotFound)
+                {
+                    Emit(FlowDeprovisionEventKind.Diagnostic, null, DeprovisionWording.StateGoneWithTemplate);
+                    _leftovers = new List<FlowResource>();
+                    return AttemptOutcome.Completed;
+                }
+                catch (FlowApiException ex) when (!ex.IsTransient)
+                {
+                    return null;
+                }
+
+                if (Elapsed + DeprovisionTimeout.PassPause > _options.Timeout)
+                {
+                    _serverStillWorking = true;
+                    return null;
+                }
+
+                await _time.Delay(DeprovisionTimeout.PassPause, ct).ConfigureAwait(false);
+            }
+        }
+
+        /// <summary>
+        /// Before a Failed leftover is reported: is it still there? Gone (404) is Missing, which the server fails on
+        /// forever; a denied or failed read leaves it Failed. A model's state tells whether it is still deploying.
+        /// </summary>
+        private async Task CheckLeftoversAsync(CancellationToken ct)
+        {
+            _modelDeploying = false;
+            var checkedNow = new Dictionary<FlowResourceKey, ResourceCheck>();
+            for (var i = 0; i < _leftovers!.Count; i++)
+            {
+                var leftover = _leftovers[i];
+                var key = leftover.Key();
+                if (leftover.Status != FlowResourceStatus.Failed)
+                {
+                    continue;
+                }
+
+                if (!_missing.ContainsKey(key))
+                {
+                    if (!checkedNow.TryGetValue(key, out var check))
+                    {
+                        checkedNow[key] = check = await _client.CheckResourceAsync(leftover, ct).ConfigureAwait(false);
+                        if (check.ModelState is "DEPLOYING" or "LOADING")
+                        {
+                            _modelDeploying = true;
+                            Emit(FlowDeprovisionEventKind.Diagnostic, null, DeprovisionWording.ModelDeploying(leftover));
+                        }
+                    }
+
+                    if (!check.IsMissing)
+                    {
+                        continue;
+                    }
+
+                    _missing[key] = check.MissingRead;
+                }
+
+                _leftovers[i] = leftover.With(FlowResourceStatus.Missing);
+            }
         }
 
         /// <summary>Remembers since when the same leftovers have been failing.</summary>
@@ -159,20 +276,28 @@ namespace FlowFramework.Engine
             {
                 SameLeftoversFor = outcome == AttemptOutcome.Partial ? Elapsed - _stallSince : TimeSpan.Zero,
                 StallTimeout = _options.StallTimeout,
+                NothingToRetry = _leftovers is { Count: > 0 } left && left.Any(r => r.Status == FlowResourceStatus.Missing)
+                    && left.All(r => r.Status == FlowResourceStatus.Missing || r.Status == FlowResourceStatus.NeedsAllowDelete),
+                ModelDeploying = _modelDeploying,
             };
 
         private RunState StateAfter(FlowApiException error)
         {
             var state = StateAfter(Classify(error));
             state.RetryAfter = error.RetryAfter;
-            state.WouldHangAgain = error is { Kind: FlowErrorKind.Timeout, StatusCode: null } && UnknownSteps().Count > 0;
+            state.WouldHangAgain = IsUnanswered(error) && UnknownSteps().Count > 0;
+            state.ServerStillWorking = _serverStillWorking;
             return state;
         }
 
         private static AttemptOutcome Classify(FlowApiException error) =>
-            IsRetryable(error) ? AttemptOutcome.Transient : error.Kind == FlowErrorKind.NotFound ? AttemptOutcome.NotFound : AttemptOutcome.Fatal;
+            IsRetryable(error) || IsUnanswered(error) ? AttemptOutcome.Transient : error.Kind == FlowErrorKind.NotFound ? AttemptOutcome.NotFound : AttemptOutcome.Fatal;
 
-        private static bool IsRetryable(FlowApiException error) => error.IsTransient || IsStateResetFailure(error);
+        /// <summary>Sent again at once: a request whose answer was a transient failure. Not one that got no answer: the server is still at it.</summary>
+        private static bool IsRetryable(FlowApiException error) => (error.IsTransient && !IsUnanswered(error)) || IsStateResetFailure(error);
+
+        /// <summary>The client gave up waiting; the server never cancels a running deprovision (server-behaviour.md §10).</summary>
+        private static bool IsUnanswered(FlowApiException error) => error.Kind == FlowErrorKind.Timeout && error.StatusCode is null;
 
         /// <summary>
         /// The server deleted every resource but could not reset the state document afterwards (server-behaviour.md §1,
@@ -215,7 +340,7 @@ namespace FlowFramework.Engine
                 }
 
                 status = outcome == AttemptOutcome.Fatal ? FlowDeprovisionStatus.Failed
-                    : remaining.Any(r => r.Status == FlowResourceStatus.Failed) ? FlowDeprovisionStatus.Partial
+                    : remaining.Any(r => r.Status == FlowResourceStatus.Failed || r.Status == FlowResourceStatus.Missing) ? FlowDeprovisionStatus.Partial
                     : remaining.Any(r => r.Status == FlowResourceStatus.NeedsAllowDelete) ? FlowDeprovisionStatus.NeedsAllowDelete
                     : outcome == AttemptOutcome.Transient ? FlowDeprovisionStatus.Failed
                     : FlowDeprovisionStatus.Deprovisioned;
@@ -223,7 +348,7 @@ namespace FlowFramework.Engine
 
             var result = new FlowDeprovisionResult(_plan.WorkflowId, status, _attempt, Elapsed,
                 deprovisioned.ToArray(), remaining.ToArray(), retained.ToArray(), _plan.AllowDelete.ToArray());
-            return new FlowDeprovisionReport(result, stop.Reason == StopReason.Deadline,
+            return new FlowDeprovisionReport(result, stop.Reason == StopReason.Deadline || _serverStillWorking,
                 status == FlowDeprovisionStatus.Deprovisioned ? null : _lastError, _lastError?.ServerMessage ?? _lastResponse?.Message);
         }
 
@@ -237,9 +362,12 @@ namespace FlowFramework.Engine
         private FlowResource Finish(FlowResource resource)
         {
             _failures.TryGetValue(resource.Key(), out var attempts);
-            return resource.Status == FlowResourceStatus.NeedsAllowDelete
-                ? resource.With(reason: DeprovisionWording.NeedsAllowDelete(resource), attempts: attempts)
-                : resource.With(FlowResourceStatus.Failed, DeprovisionWording.Failed(resource, attempts, _lastResponse), attempts);
+            return resource.Status switch
+            {
+                FlowResourceStatus.NeedsAllowDelete => resource.With(reason: DeprovisionWording.NeedsAllowDelete(resource), attempts: attempts),
+                FlowResourceStatus.Missing => resource.With(reason: DeprovisionWording.Missing(resource, _missing[resource.Key()]), attempts: attempts),
+                _ => resource.With(FlowResourceStatus.Failed, DeprovisionWording.Failed(resource, attempts, _lastResponse), attempts),
+            };
         }
 
         private List<string> UnknownSteps() =>

@@ -38,7 +38,9 @@ namespace FlowFramework.Engine
             {
                 StopReason.Stalled => $"the same {Count(remaining, "resource")} kept failing for {Seconds(stalledFor)}, so waiting longer is not helping.",
                 StopReason.AttemptsUsed => $"reached the limit of {Count(attempts, "attempt")}.",
-                StopReason.Deadline => $"the next attempt (in {Seconds(stop.RefusedDelay ?? TimeSpan.Zero)}) would start after the {Seconds(timeout)} time limit.",
+                StopReason.Deadline when stop.RefusedDelay is TimeSpan refused => $"the next attempt (in {Seconds(refused)}) would start after the {Seconds(timeout)} time limit.",
+                StopReason.Deadline => $"the {Seconds(timeout)} time limit ran out while the server was still working on the last request.",
+                StopReason.NothingToRetry => "only resources that no longer exist or need allow_delete are left, and the server fails on them at every try.",
                 StopReason.WouldHangAgain => "the server got no answer for a workflow with " + string.Join(", ", unknownSteps.Select(n => "'" + n + "'"))
                     + ", a step it cannot deprovision; it never answers such a request, so sending it again would only hang again.",
                 _ => "the answer settles it.",
@@ -61,7 +63,22 @@ namespace FlowFramework.Engine
         internal static string StaleEntries(int stale) =>
             $"The status still lists {Count(stale, "entry", "entries")} the server did not name as failed; the server updates the state after answering, so they are taken as deleted.";
 
+        internal static string Watching(TimeSpan? waited) =>
+            $"The deprovision request got no answer within {Seconds(waited ?? TimeSpan.Zero)}; the server goes on working on it, so instead of sending it again the status is watched until it shows NOT_STARTED or stops changing for {Seconds(DeprovisionTimeout.Quiet)}.";
+
+        internal const string WatchFinished = "The status shows NOT_STARTED: the server finished the deprovision the request was waiting for.";
+
+        internal static string WatchSettled(TimeSpan quietFor, int left) =>
+            $"The status has not changed for {Seconds(quietFor)}, so the server is done with the request; it still lists {Count(left, "resource")}.";
+
+        internal static string ModelDeploying(FlowResource model) =>
+            $"Model {model.ResourceId} is still DEPLOYING; it can be deleted once the deployment ends, so the retries go on while it deploys.";
+
         // Reasons: why a resource is where it is, and the way out on the server's side.
+
+        internal static string Missing(FlowResource resource, string? read) =>
+            $"It no longer exists ({read ?? "the read"} answered 404): it was deleted outside the workflow, and the server fails on it at every deprovision. "
+            + $"Only clearing the workflow's state gets past it: DELETE _plugins/_flow_framework/workflow/{resource.WorkflowId}?clear_status=true (which also deletes the template).";
 
         internal static string NeedsAllowDelete(FlowResource resource) =>
             $"The server deletes {(resource.ResourceType == FlowStepCatalogue.IndexName ? "an index" : "a pipeline")} only when its id is in allow_delete; allow '{resource.ResourceId}' to delete it.";

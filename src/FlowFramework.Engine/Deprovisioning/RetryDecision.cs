@@ -57,6 +57,15 @@ namespace FlowFramework.Engine
 
         /// <summary>The request got no answer and the plan has a step the server cannot deprovision: it never answers those.</summary>
         internal bool WouldHangAgain { get; set; }
+
+        /// <summary>The request got no answer and the time ran out while the status showed the server still working on it.</summary>
+        internal bool ServerStillWorking { get; set; }
+
+        /// <summary>Every leftover is gone (deleted outside the workflow) or needs allow_delete: the server fails on them at every try.</summary>
+        internal bool NothingToRetry { get; set; }
+
+        /// <summary>A leftover model is still deploying: the leftovers are the same, but the cluster is making progress.</summary>
+        internal bool ModelDeploying { get; set; }
     }
 
     internal enum StopReason
@@ -71,6 +80,8 @@ namespace FlowFramework.Engine
         Deadline,
         /// <summary>Sending again would only hang again.</summary>
         WouldHangAgain,
+        /// <summary>Only resources that are gone or need allow_delete are left.</summary>
+        NothingToRetry,
     }
 
     internal abstract class Verdict
@@ -94,7 +105,7 @@ namespace FlowFramework.Engine
 
         internal StopReason Reason { get; }
 
-        /// <summary>For <see cref="StopReason.Deadline"/>: the wait that would have passed it.</summary>
+        /// <summary>For <see cref="StopReason.Deadline"/>: the wait that would have passed it (null: the time ran out while the server was working).</summary>
         internal TimeSpan? RefusedDelay { get; }
     }
 
@@ -110,10 +121,14 @@ namespace FlowFramework.Engine
                 case AttemptOutcome.NotFound:
                 case AttemptOutcome.Fatal:
                     return new StopVerdict(StopReason.Settled);
-                case AttemptOutcome.Partial when state.SameLeftoversFor >= state.StallTimeout:
+                case AttemptOutcome.Partial when state.NothingToRetry:
+                    return new StopVerdict(StopReason.NothingToRetry);
+                case AttemptOutcome.Partial when state.SameLeftoversFor >= state.StallTimeout && !state.ModelDeploying:
                     return new StopVerdict(StopReason.Stalled);
                 case AttemptOutcome.Transient when state.WouldHangAgain:
                     return new StopVerdict(StopReason.WouldHangAgain);
+                case AttemptOutcome.Transient when state.ServerStillWorking:
+                    return new StopVerdict(StopReason.Deadline);
             }
 
             if (state.Attempt >= state.MaxAttempts)

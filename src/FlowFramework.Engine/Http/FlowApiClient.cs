@@ -35,6 +35,7 @@ namespace FlowFramework.Engine
         private readonly Action<FlowRequestRecord>? _observer;
         private readonly AuthenticationHeaderValue? _authorization;
         private readonly string? _tenantId;
+        private readonly DeprovisionCap _cap;
 
         public FlowApiClient(FlowClientOptions options)
         {
@@ -85,6 +86,7 @@ namespace FlowFramework.Engine
             }
 
             _http.Timeout = System.Threading.Timeout.InfiniteTimeSpan;
+            _cap = new DeprovisionCap(ReadThreadPoolAsync, _time);
         }
 
         /// <summary>The per-request time limit of this connection.</summary>
@@ -97,6 +99,9 @@ namespace FlowFramework.Engine
             EnsureSuccess(response, null);
             return Read(response, null, ResponseReader.ReadClusterInfo);
         }
+
+        /// <summary>How many deprovisions this connection lets be in flight (the pool is read once, on first use).</summary>
+        public Task<FlowDeprovisionLimit> GetDeprovisionLimitAsync(CancellationToken ct) => _cap.GetLimitAsync(ct);
 
         /// <summary><c>GET .../workflow/{id}/_status</c>, with <c>all=true</c> when <paramref name="all"/> is set.</summary>
         public async Task<FlowWorkflowStatus> GetWorkflowStatusAsync(string workflowId, bool all, CancellationToken ct)
@@ -127,7 +132,8 @@ namespace FlowFramework.Engine
                 path += "?allow_delete=" + string.Join(",", allowed.Select(Uri.EscapeDataString));
             }
 
-            var response = await SendAsync(HttpMethod.Post, path, workflowId, timeout, ct).ConfigureAwait(false);
+            // Never more in flight on this connection than the server's deprovision pool can take (DeprovisionCap).
+            var response = await _cap.RunAsync(token => SendAsync(HttpMethod.Post, path, workflowId, timeout, token), ct).ConfigureAwait(false);
             switch (response.StatusCode)
             {
                 case 200:
@@ -148,7 +154,47 @@ namespace FlowFramework.Engine
             throw Failure(FlowErrorKind.InvalidResponse, response, workflowId, "an answer a deprovision never gives");
         }
 
+        /// <summary>
+        /// Whether a resource a workflow created still exists: HEAD the index, GET the pipeline, connector, model or agent.
+        /// Only a 404 says it is gone; a denied or failed read says nothing (never guess).
+        /// </summary>
+        internal async Task<ResourceCheck> CheckResourceAsync(FlowResource resource, CancellationToken ct)
+        {
+            var reads = ResourceCheck.ReadsFor(resource);
+            foreach (var (method, path) in reads)
+            {
+                RawResponse response;
+                try
+                {
+                    response = await SendAsync(method, path, resource.WorkflowId, null, ct).ConfigureAwait(false);
+                }
+                catch (FlowApiException)
+                {
+                    return ResourceCheck.Unknown;
+                }
+
+                if (response.StatusCode >= 200 && response.StatusCode < 300)
+                {
+                    return ResourceCheck.Exists(ResourceCheck.ReadModelState(response.Body));
+                }
+
+                if (response.StatusCode != 404)
+                {
+                    return ResourceCheck.Unknown;
+                }
+            }
+
+            return reads.Count == 0 ? ResourceCheck.Unknown : ResourceCheck.Missing(string.Join(" and ", reads.Select(r => r.Method.Method + " " + r.Path)));
+        }
+
         public void Dispose() => _http.Dispose();
+
+        private async Task<string> ReadThreadPoolAsync(CancellationToken ct)
+        {
+            var response = await SendAsync(HttpMethod.Get, "/_nodes/thread_pool", null, null, ct).ConfigureAwait(false);
+            EnsureSuccess(response, null);
+            return response.Body;
+        }
 
         private static FlowDeprovisionResponse Partial(FlowDeprovisionResponseKind kind, RawResponse response)
         {

@@ -27,6 +27,7 @@ namespace FlowFramework.Commands
         private readonly HashSet<string> _matchedPatterns = new HashSet<string>(StringComparer.Ordinal);
         private string? _pending;
         private int _nextActivityId = 1;
+        private int? _allowedInFlight;
         private FlowDeprovisioner _deprovisioner = null!;
 
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -48,9 +49,10 @@ namespace FlowFramework.Commands
         [ValidateRange(1, 86400)]
         public int TimeoutSec { get; set; } = 300;
 
+        /// <summary>Workflows deprovisioned at once; never more than the connection's cap (the server's deprovision pool max - 1).</summary>
         [Parameter]
         [ValidateRange(1, 64)]
-        public int ThrottleLimit { get; set; } = 4;
+        public int ThrottleLimit { get; set; } = 2;
 
         [Parameter]
         public SwitchParameter PassThru { get; set; }
@@ -113,7 +115,7 @@ namespace FlowFramework.Commands
             }
 
             // Take a slot first: the plan's status read counts towards -ThrottleLimit too.
-            while (_running.Count(job => !job.Completion.IsCompleted) >= ThrottleLimit)
+            while (_running.Count(job => !job.Completion.IsCompleted) >= (_allowedInFlight ?? ThrottleLimit))
             {
                 Dispatcher.RunUntil(Task.WhenAny(_running.Where(job => !job.Completion.IsCompleted).Select(job => job.Completion)));
             }
@@ -140,7 +142,7 @@ namespace FlowFramework.Commands
                 WriteVerbose($"Workflow '{workflowId}': allow_delete will name {string.Join(", ", plan.AllowDelete)}.");
             }
 
-            if (!Confirm(plan))
+            if (!Confirm(plan) || !LimitKnown())
             {
                 return;
             }
@@ -149,6 +151,35 @@ namespace FlowFramework.Commands
             WriteProgress(job.Progress("Starting", plan.Steps.Count));
             job.Completion = StartObserved(ct => RunJobAsync(job, ct));
             _running.Add(job);
+        }
+
+        /// <summary>
+        /// Before the first deprovision: how many the connection lets be in flight (read once per connection). Asking
+        /// for more is one warning, and the run goes on at the cap. False when the wait was cancelled.
+        /// </summary>
+        private bool LimitKnown()
+        {
+            if (_allowedInFlight is not null)
+            {
+                return true;
+            }
+
+            FlowDeprovisionLimit limit;
+            try
+            {
+                limit = RunEngine(ct => ActiveConnection.Client.GetDeprovisionLimitAsync(ct));
+            }
+            catch (OperationCanceledException)
+            {
+                return false;
+            }
+
+            if (ThrottleLimit > limit.Allowed)
+            {
+                WriteWarning(FlowErrors.ThrottleLimitCapped(ThrottleLimit, limit));
+            }
+            _allowedInFlight = Math.Min(ThrottleLimit, limit.Allowed);
+            return true;
         }
 
         private bool Confirm(FlowDeprovisionPlan plan)

@@ -125,11 +125,22 @@ namespace FlowFramework.Errors
             {
                 case FlowDeprovisionStatus.Partial:
                     // A registered and deployed model is two state entries but one resource, as in the server's own message.
-                    var failed = result.Remaining.Where(r => r.Status == FlowResourceStatus.Failed).Select(r => r.ToString()).Distinct(StringComparer.Ordinal).ToList();
+                    var failed = Names(result, FlowResourceStatus.Failed);
+                    var missing = Names(result, FlowResourceStatus.Missing);
+                    var what = string.Join(" ", new[]
+                    {
+                        failed.Count == 0 ? null : $"{failed.Count} resource(s) the server could not delete after {result.Attempts} attempt(s){(report.TimedOut ? " and the time limit" : string.Empty)}: {string.Join(", ", failed)}.",
+                        missing.Count == 0 ? null : $"{missing.Count} resource(s) deleted outside the workflow, which the server fails on at every deprovision: {string.Join(", ", missing)}.",
+                    }.Where(part => part is not null));
+                    var action = failed.Count == 0 ? string.Empty
+                        : "Read each leftover's Reason, fix the cause (a deployed model, a connector still used, missing ML Commons delete rights), then pipe the leftovers back: $left | Invoke-FlowDeprovision -Force. Raise -TimeoutSec or -MaxAttempts of Invoke-FlowDeprovision to wait longer.";
+                    if (missing.Count > 0)
+                    {
+                        action = (action + $" Resources that are gone block the workflow for good: once nothing else of it is left, clear its state with DELETE _plugins/_flow_framework/workflow/{result.WorkflowId}?clear_status=true (this also deletes the template).").Trim();
+                    }
                     return Create(FlowErrorIds.DeprovisionIncomplete, report.TimedOut ? ErrorCategory.OperationTimeout : ErrorCategory.ResourceBusy, result.WorkflowId,
-                        $"Workflow '{result.WorkflowId}' still has {failed.Count} resource(s) the server could not delete after {result.Attempts} attempt(s){(report.TimedOut ? " and the time limit" : string.Empty)}: {string.Join(", ", failed)}."
-                        + (string.IsNullOrEmpty(report.ServerMessage) ? string.Empty : " Last answer: " + report.ServerMessage),
-                        "Read each leftover's Reason, fix the cause (a deployed model, a connector still used, missing ML Commons delete rights), then pipe the leftovers back: $left | Invoke-FlowDeprovision -Force. Raise -TimeoutSec or -MaxAttempts of Invoke-FlowDeprovision to wait longer.");
+                        $"Workflow '{result.WorkflowId}' still has {what}" + (string.IsNullOrEmpty(report.ServerMessage) ? string.Empty : " Last answer: " + report.ServerMessage),
+                        action);
                 case FlowDeprovisionStatus.NeedsAllowDelete:
                     var ids = result.Remaining.Where(r => r.Status == FlowResourceStatus.NeedsAllowDelete).Select(r => r.ResourceId).Distinct(StringComparer.Ordinal);
                     return Create(FlowErrorIds.DeprovisionNeedsAllowDelete, ErrorCategory.InvalidOperation, result.WorkflowId,
@@ -148,6 +159,11 @@ namespace FlowFramework.Errors
             result.Retained.Length == 0 ? null
                 : $"Workflow '{result.WorkflowId}': the server dropped {string.Join(", ", result.Retained.Select(r => r.ToString()))} from the workflow without deleting it. Delete it through ML Commons (DELETE /_plugins/_ml/model_groups/<id>) if nothing else uses it.";
 
+        internal static string ThrottleLimitCapped(int requested, FlowDeprovisionLimit limit) =>
+            $"-ThrottleLimit {requested} is more than this connection allows; running {limit.Allowed} at once. The cluster's deprovision thread pool "
+            + (limit.Read ? $"has {limit.PoolMax} threads" : $"could not be read{(limit.ReadError?.StatusCode is int code ? FormattableString.Invariant($" (HTTP {code})") : string.Empty)}, so its default of {limit.PoolMax} threads is assumed")
+            + ", and as many deprovisions in flight as it has threads hang the node's deprovisions until it restarts.";
+
         internal static string UnmatchedAllowDelete(string pattern) =>
             $"-AllowDelete '{pattern}' matched no index or pipeline id of the workflows processed, so it allowed nothing. Ids are matched exactly and case-sensitively; see the ResourceId of the NeedsAllowDelete leftovers.";
 
@@ -161,6 +177,10 @@ namespace FlowFramework.Errors
 
         internal static string ConnectedWithoutClusterCheck(Uri uri, string? userName, FlowApiException ex) =>
             $"Connected to {uri} without checking the cluster: it accepted {(userName is null ? "the anonymous user" : $"user '{userName}'")} but refused GET / (HTTP 403{(string.IsNullOrEmpty(ex.ServerMessage) ? string.Empty : ": " + ex.ServerMessage)}). Workflow calls still work if the user has Flow Framework permissions.";
+
+        /// <summary>The leftovers with this status, each resource once.</summary>
+        private static System.Collections.Generic.List<string> Names(FlowDeprovisionResult result, FlowResourceStatus status) =>
+            result.Remaining.Where(r => r.Status == status).Select(r => r.ToString()).Distinct(StringComparer.Ordinal).ToList();
 
         private static string Seconds(TimeSpan? t) => FormattableString.Invariant($"{(t ?? TimeSpan.Zero).TotalSeconds:0.###} s");
 

@@ -28,7 +28,7 @@ With -ErrorAction Stop, pwsh -Command exits non-zero whenever anything is left.
         AllowDelete   = 'Index and pipeline ids the server may delete, exactly or with wildcards (* and ?), case-sensitive like the server. They are matched against the index_name and pipeline_id resources of each workflow; a pattern that matches nothing is a warning.'
         MaxAttempts   = 'How many deprovision requests to send per workflow at most (1 to 1000, default 10).'
         TimeoutSec    = 'Time limit for each workflow''s whole run, in seconds (default 300). No attempt starts after it; the leftovers are reported with FlowDeprovisionIncomplete (OperationTimeout). The limit of one request is the connection''s (Connect-FlowCluster -TimeoutSec).'
-        ThrottleLimit = 'How many workflows are deprovisioned at the same time (1 to 64, default 4, the server''s default deprovision pool size).'
+        ThrottleLimit = 'How many workflows are deprovisioned at the same time (1 to 64, default 2). Never more than the connection allows: one fewer than the smallest opensearch_deprovision_workflow pool max of the nodes (GET _nodes/thread_pool, read once per connection; 4 assumed when it cannot be read, for example for users without cluster monitor rights, so 3). The server runs each deprovision on that pool and blocks one thread while its steps queue on the same pool, so as many requests in flight as the pool has threads hang every deprovision on the node until it restarts. The cap holds for the connection as a whole, across pipelines, runspaces and ForEach-Object -Parallel that share it; asking for more is a warning and runs at the cap.'
         PassThru      = 'Also write one FlowDeprovisionResult per workflow: Status, Attempts, Duration, Deprovisioned, Remaining, Retained and AllowDeleteSent (also for workflows not found).'
         Force         = 'Do not ask for confirmation. Needed in unattended runs, where no one can answer the prompt.'
         Connection    = 'The cluster to use, from Connect-FlowCluster -PassThru. Defaults to the session connection, then $env:OPENSEARCH_URL, then http://localhost:9200.'
@@ -66,7 +66,7 @@ $left | Invoke-FlowDeprovision -AllowDelete my-index, my-pipeline -Force
             Code    = @'
 Connect-FlowCluster $env:OPENSEARCH_URL -Credential $credential -ErrorAction Stop
 $results = Get-Content ./workflows.txt |
-    Invoke-FlowDeprovision -AllowDelete 'demo-*' -TimeoutSec 600 -ThrottleLimit 4 -Force -PassThru -ErrorAction Continue -ErrorVariable failures |
+    Invoke-FlowDeprovision -AllowDelete 'demo-*' -TimeoutSec 600 -ThrottleLimit 3 -Force -PassThru -ErrorAction Continue -ErrorVariable failures |
     Where-Object { $_ -is [FlowFramework.FlowDeprovisionResult] }
 $results | Format-Table WorkflowId, Status, Attempts, Duration
 if ($failures) { exit 1 }
