@@ -166,9 +166,9 @@ public class DeprovisionTests
         var state = await sim.ProvisionAsync(Templates.RemoteModel());
         var id = state["workflow_id"]!.GetValue<string>();
         Assert.Equal(200, (await sim.PostAsync($"{Wf}/{id}/_deprovision")).Status);
-        // 3 successes (3 x 100 ms) and one pass that made progress (1 s) before the loop ends: a lower bound only.
+        // 3 successes (3 x 100 ms) and one pass that made progress (1 s) before the loop ends: a lower bound only, with room for timer granularity.
         var entry = (await sim.RequestsAsync()).Single(e => e["path"]!.GetValue<string>().EndsWith("/_deprovision", StringComparison.Ordinal));
-        Assert.True(entry["end_ms"]!.GetValue<double>() - entry["start_ms"]!.GetValue<double>() >= 1300, entry.ToJsonString());
+        Assert.True(entry["end_ms"]!.GetValue<double>() - entry["start_ms"]!.GetValue<double>() >= 1250, entry.ToJsonString());
     }
 
     [Fact]
