@@ -30,4 +30,48 @@ public class ControlSurfaceTests
         Assert.Equal("[]", (await sim.GetAsync("/_simulator/requests")).Body!.ToJsonString());
         Assert.Equal(404, (await sim.GetAsync($"{Wf}/{id}/_status")).Status);
     }
+
+    [Fact]
+    public async Task Gates_hold_at_a_named_point_show_who_waits_and_release()
+    {
+        await using var sim = await StartAsync();
+        Assert.Equal(400, (await sim.PostAsync("/_simulator/gates", new JsonObject { ["name"] = "nowhere" })).Status);
+        var state = await sim.ProvisionAsync(Templates.RemoteModel());
+        var id = state["workflow_id"]!.GetValue<string>();
+        var other = (await sim.ProvisionAsync(Templates.RemoteModel()))["workflow_id"]!.GetValue<string>();
+        await sim.ArmGateAsync("before-deprovision-answer", id);
+
+        // A gate for one workflow lets the others through.
+        Assert.Equal(200, (await sim.PostAsync($"{Wf}/{other}/_deprovision")).Status);
+        var held = sim.PostAsync($"{Wf}/{id}/_deprovision");
+        await sim.AwaitGateAsync("before-deprovision-answer");
+        var (_, gates, _) = await sim.GetAsync("/_simulator/gates");
+        var gate = gates!.AsArray().Single()!;
+        Assert.Equal("before-deprovision-answer", gate["name"]!.GetValue<string>());
+        Assert.Equal(id, gate["workflow_id"]!.GetValue<string>());
+        Assert.Equal(id, gate["waiting"]![0]!["workflow_id"]!.GetValue<string>());
+        Assert.False(held.IsCompleted);
+
+        // Waiting for more than are held times out with 408 and the gates' state.
+        var (status, timedOut, _) = await sim.PostAsync("/_simulator/gates/before-deprovision-answer/_await", new JsonObject { ["waiting"] = 2, ["timeout_ms"] = 50 });
+        Assert.Equal(408, status);
+        Assert.Equal("fewer than 2 waiting at gate [before-deprovision-answer]", timedOut!["error"]!.GetValue<string>());
+
+        Assert.Equal(1, await sim.ReleaseGateAsync("before-deprovision-answer"));
+        Assert.Equal(200, (await held).Status);
+        Assert.Equal("[]", (await sim.GetAsync("/_simulator/gates")).Body!.ToJsonString());
+    }
+
+    [Fact]
+    public async Task Reset_releases_every_gate()
+    {
+        await using var sim = await StartAsync();
+        var id = (await sim.ProvisionAsync(Templates.RemoteModel()))["workflow_id"]!.GetValue<string>();
+        await sim.ArmGateAsync("deprovision-start");
+        var held = sim.Client.PostAsync($"{Wf}/{id}/_deprovision", null);
+        await sim.AwaitGateAsync("deprovision-start");
+        Assert.Equal(200, (await sim.PostAsync("/_simulator/reset")).Status);
+        await Assert.ThrowsAsync<HttpRequestException>(() => held);
+        Assert.Equal("[]", (await sim.GetAsync("/_simulator/gates")).Body!.ToJsonString());
+    }
 }

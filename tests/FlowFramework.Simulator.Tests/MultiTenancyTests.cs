@@ -9,7 +9,7 @@ public class MultiTenancyTests
     [Fact]
     public async Task Multi_tenancy_isolates_and_caps_deprovisions()
     {
-        await using var sim = await StartAsync("--multi-tenancy", "--step-pause-ms", "200");
+        await using var sim = await StartAsync("--multi-tenancy");
         Assert.Equal((403, Err("Tenant ID header is missing or has no value")), Pick(await sim.PostAsync(Wf, Templates.RemoteModel())));
         var state = await sim.ProvisionAsync(Templates.RemoteModel(), tenant: "t1");
         var id = state["workflow_id"]!.GetValue<string>();
@@ -17,9 +17,11 @@ public class MultiTenancyTests
         var (_, all, _) = await sim.GetAsync($"{Wf}/{id}/_status?all=true", tenant: "t1");
         Assert.Equal("t1", all!["tenant_id"]!.GetValue<string>());
         var other = (await sim.ProvisionAsync(Templates.RemoteModel(), tenant: "t1"))["workflow_id"]!.GetValue<string>();
+        await sim.ArmGateAsync("deprovision-start", id);
         var first = sim.PostAsync($"{Wf}/{id}/_deprovision", null, tenant: "t1");
-        await Task.Delay(100);
+        await sim.AwaitGateAsync("deprovision-start");
         Assert.Equal((429, Err("Exceeded max simultaneous deprovisioning requests: 1")), Pick(await sim.PostAsync($"{Wf}/{other}/_deprovision", null, tenant: "t1")));
+        await sim.ReleaseGateAsync("deprovision-start");
         Assert.Equal(200, (await first).Status);
         Assert.Equal(200, (await sim.PostAsync($"{Wf}/{other}/_deprovision", null, tenant: "t1")).Status);
     }

@@ -101,10 +101,11 @@ public sealed class Sim : IAsyncDisposable
     /// <summary>Status and body text of an answer, for exact comparisons.</summary>
     public static (int, string) Pick((int Status, JsonNode? Body, string Text) r) => (r.Status, r.Body?.ToJsonString() ?? r.Text);
 
-    /// <summary>Arms a gate at a hold point (for one workflow, or all when <paramref name="workflowId"/> is null).</summary>
-    public async Task ArmGateAsync(string name, string? workflowId = null)
+    /// <summary>Arms a gate at a hold point (for one workflow, or all when <paramref name="workflowId"/> is null), letting the
+    /// first <paramref name="pass"/> arrivals through.</summary>
+    public async Task ArmGateAsync(string name, string? workflowId = null, int pass = 0)
     {
-        var (status, _, text) = await PostAsync("/_simulator/gates", new JsonObject { ["name"] = name, ["workflow_id"] = workflowId });
+        var (status, _, text) = await PostAsync("/_simulator/gates", new JsonObject { ["name"] = name, ["workflow_id"] = workflowId, ["pass"] = pass });
         Assert.True(status == 200, text);
     }
 

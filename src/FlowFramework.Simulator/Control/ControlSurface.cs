@@ -87,7 +87,7 @@ internal sealed class ControlSurface(SimulatorNode node, RequestLog log, FaultTa
                 return SimResponse.Ok(gates.ToJson());
             case (0, "POST"):
                 if (Common.Json.AsText(body?["name"]) is not { } name) { return Error("a gate needs a name"); }
-                return gates.Arm(name, workflowId) is { } error ? Error(error) : SimResponse.Ok(gates.ToJson());
+                return gates.Arm(name, workflowId, Common.Json.AsInt(body?["pass"]) ?? 0) is { } error ? Error(error) : SimResponse.Ok(gates.ToJson());
             case (0, "DELETE"):
                 return SimResponse.Ok(new JsonObject { ["released"] = gates.Release(null, null) });
             case (2, "POST") when parts[1] == "_release":

@@ -7,10 +7,13 @@ namespace FlowFramework.Simulator.Control;
 /// or any workflow when the gate names none) waits there until the gate is released. Tests use them instead of sleeps.</summary>
 internal sealed class Gates : IHoldPoints
 {
-    private sealed class Gate(string name, string? workflowId)
+    private sealed class Gate(string name, string? workflowId, int pass)
     {
         public string Name { get; } = name;
         public string? WorkflowId { get; } = workflowId;
+
+        /// <summary>How many more arrivals go through before the gate starts holding.</summary>
+        public int Pass { get; set; } = pass;
         public TaskCompletionSource Released { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
         public List<(string? WorkflowId, double SinceMs)> Waiting { get; } = [];
 
@@ -34,6 +37,11 @@ internal sealed class Gates : IHoldPoints
         {
             gate = _gates.FirstOrDefault(g => g.Holds(point, workflowId));
             if (gate is null) { return; }
+            if (gate.Pass > 0)
+            {
+                gate.Pass--;
+                return;
+            }
             gate.Waiting.Add(waiter);
             Changed();
         }
@@ -51,8 +59,9 @@ internal sealed class Gates : IHoldPoints
         }
     }
 
-    /// <summary>Arms a gate at a hold point; returns an error text for an unknown point.</summary>
-    public string? Arm(string name, string? workflowId)
+    /// <summary>Arms a gate at a hold point, letting the first <paramref name="pass"/> arrivals through; returns an error
+    /// text for an unknown point.</summary>
+    public string? Arm(string name, string? workflowId, int pass)
     {
         if (!HoldPoint.All.Contains(name))
         {
@@ -62,7 +71,7 @@ internal sealed class Gates : IHoldPoints
         {
             if (!_gates.Any(g => g.Name == name && g.WorkflowId == workflowId))
             {
-                _gates.Add(new Gate(name, workflowId));
+                _gates.Add(new Gate(name, workflowId, Math.Max(0, pass)));
                 Changed();
             }
         }
@@ -116,7 +125,7 @@ internal sealed class Gates : IHoldPoints
             {
                 var waiting = new JsonArray();
                 foreach (var (wf, since) in g.Waiting) { waiting.Add(new JsonObject { ["workflow_id"] = wf, ["since_ms"] = since }); }
-                a.Add(new JsonObject { ["name"] = g.Name, ["workflow_id"] = g.WorkflowId, ["waiting"] = waiting });
+                a.Add(new JsonObject { ["name"] = g.Name, ["workflow_id"] = g.WorkflowId, ["pass"] = g.Pass, ["waiting"] = waiting });
             }
             return a;
         }

@@ -17,8 +17,8 @@ internal sealed record CreateWorkflowRequest(
     SimUser? User,
     string? Tenant);
 
-/// <summary>CreateWorkflowTransportAction: creates (POST) or updates (PUT) a template, optionally validating it and
-/// handing over to provisioning or reprovisioning.</summary>
+/// <summary>CreateWorkflowTransportAction: creates (POST) or updates (PUT) a template, validating it unless validation is
+/// not "all", and hands over to provisioning (POST only) or reprovisioning (PUT only).</summary>
 internal sealed class CreateWorkflow(WorkflowIndices indices, ProvisionWorkflow provision, ReprovisionWorkflow reprovision)
 {
     public async Task<OpResult> ExecuteAsync(CreateWorkflowRequest request, CancellationToken ct)
@@ -33,37 +33,38 @@ internal sealed class CreateWorkflow(WorkflowIndices indices, ProvisionWorkflow 
                 if (!indices.TemplatesIndexExists) { return OpResult.Flow(404, $"Failed to retrieve template ({id})."); }
                 indices.GetTemplateDoc(id, tenant);
             }
-            if (request.ValidateAll && !request.UpdateFields)
+            if (request.ValidateAll)
             {
+                // Validates whatever workflows the request carries (none for a fields-only update).
                 TemplateModel.ValidateAll(request.Template);
             }
             if (id is null)
             {
+                // POST: update_fields changes nothing here; provision hands over to ProvisionWorkflowTransportAction and
+                // passes a FlowFrameworkException through unchanged ("Provisioning failed." is for other exceptions).
                 var created = indices.CreateTemplate(request.Template, request.User, tenant);
                 if (!request.Provision)
                 {
                     return OpResult.Success(new JsonObject { ["workflow_id"] = created });
                 }
-                // A FlowFrameworkException from provisioning is passed through unchanged ("Provisioning failed." is
-                // only for other exception types).
                 var run = provision.Start(created, tenant, request.Parameters);
                 return await provision.AnswerAsync(created, tenant, run, request.WaitForCompletion, ct).ConfigureAwait(false);
             }
+            // PUT (handleWorkflowExists): the new template, or the stored one with the fields merged.
+            if (request.Reprovision)
+            {
+                var updated = request.UpdateFields ? TemplateModel.MergeFields(indices.StoredTemplate(id, tenant), request.Template) : request.Template;
+                var run = reprovision.Start(id, tenant, updated);
+                return await provision.AnswerAsync(id, tenant, run, request.WaitForCompletion, ct).ConfigureAwait(false);
+            }
+            // handleFullDocUpdate: a field update skips the NOT_STARTED check; provision=true does not provision here.
             if (request.UpdateFields)
             {
                 indices.UpdateFields(id, tenant, request.Template);
-                return OpResult.Success(new JsonObject { ["workflow_id"] = id });
             }
-            if (request.Reprovision)
+            else
             {
-                var run = reprovision.Start(id, tenant, request.Template);
-                return await provision.AnswerAsync(id, tenant, run, request.WaitForCompletion, ct).ConfigureAwait(false);
-            }
-            indices.ReplaceTemplate(id, tenant, request.Template);
-            if (request.Provision)
-            {
-                var run = provision.Start(id, tenant, request.Parameters);
-                return await provision.AnswerAsync(id, tenant, run, request.WaitForCompletion, ct).ConfigureAwait(false);
+                indices.ReplaceTemplate(id, tenant, request.Template);
             }
             return OpResult.Success(new JsonObject { ["workflow_id"] = id });
         }

@@ -22,15 +22,16 @@ internal static class TemplateModel
     public static JsonObject Parse(JsonObject body, bool updateFields)
     {
         var result = new JsonObject();
-        foreach (var (field, value) in body)
+        foreach (var (field, _) in body)
         {
-            if (!TemplateFields.Contains(field))
-            {
-                throw new FlowException($"Unable to parse field [{field}] in a template object.", 400);
-            }
+            // Template.parse checks each field in order: the update allowlist first, then the known fields.
             if (updateFields && !UpdatableFields.Contains(field))
             {
                 throw new FlowException($"You can not update the field [{field}] without updating the whole template.", 400);
+            }
+            if (!TemplateFields.Contains(field))
+            {
+                throw new FlowException($"Unable to parse field [{field}] in a template object.", 400);
             }
         }
         if (!updateFields && string.IsNullOrEmpty(Json.AsText(body["name"])))
@@ -68,6 +69,26 @@ internal static class TemplateModel
             result["ui_metadata"] = ui.DeepClone();
         }
         return result;
+    }
+
+    /// <summary>Template.updateExistingTemplate: the existing template with the new name (when given), description and
+    /// use_case (when they have text), version parts and ui_metadata (when given); workflows are never taken.</summary>
+    public static JsonObject MergeFields(JsonObject existing, JsonObject fields)
+    {
+        static bool HasText(JsonNode? n) => !string.IsNullOrWhiteSpace(Json.AsText(n));
+        var merged = (JsonObject)existing.DeepClone();
+        if (fields["name"] is JsonNode name) { merged["name"] = name.DeepClone(); }
+        if (HasText(fields["description"])) { merged["description"] = fields["description"]!.DeepClone(); }
+        if (HasText(fields["use_case"])) { merged["use_case"] = fields["use_case"]!.DeepClone(); }
+        if (fields["version"] is JsonObject version)
+        {
+            var target = merged["version"] as JsonObject ?? [];
+            if (version["template"] is JsonNode t) { target["template"] = t.DeepClone(); }
+            if (version["compatibility"] is JsonArray { Count: > 0 } c) { target["compatibility"] = c.DeepClone(); }
+            if (target.Count > 0) { merged["version"] = target.DeepClone(); }
+        }
+        if (fields["ui_metadata"] is JsonNode ui) { merged["ui_metadata"] = ui.DeepClone(); }
+        return merged;
     }
 
     private static JsonObject ParseWorkflow(JsonObject wf)

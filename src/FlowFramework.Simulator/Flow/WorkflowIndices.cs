@@ -108,21 +108,25 @@ internal sealed class WorkflowIndices(ClusterStore store, bool multiTenancy)
         }
     }
 
-    /// <summary>updateTemplateInGlobalContext with the field-update flag: merges the given fields.</summary>
+    /// <summary>updateTemplateInGlobalContext with the field-update flag (no state check): the stored template with the
+    /// given fields merged as Template.updateExistingTemplate does.</summary>
     public void UpdateFields(string id, string? tenant, JsonObject fields)
     {
         lock (store.Gate)
         {
             var doc = GetTemplateDoc(id, tenant);
-            foreach (var (k, v) in fields)
-            {
-                doc.Template[k] = v?.DeepClone();
-            }
+            doc.Template = TemplateModel.MergeFields(doc.Template, fields);
             doc.Updated = Ids.NowMs();
             doc.Version++;
             doc.SeqNo = store.NextSeqNo();
             store.Commit();
         }
+    }
+
+    /// <summary>The stored template as the transport action reads it before an update.</summary>
+    public JsonObject StoredTemplate(string id, string? tenant)
+    {
+        lock (store.Gate) { return (JsonObject)GetTemplateDoc(id, tenant).Template.DeepClone(); }
     }
 
     /// <summary>updateTemplateInGlobalContext without the flag: only a NOT_STARTED workflow's template is replaced.</summary>
