@@ -20,7 +20,7 @@ internal static class HoldPoint
     /// <summary>A deprovision has finished its work and decided its answer, before it answers (pool and tenant slots held).</summary>
     public const string BeforeDeprovisionAnswer = "before-deprovision-answer";
 
-    /// <summary>After a partial deprovision answered, before its final state write lands.</summary>
+    /// <summary>After a partial deprovision or a workflow delete answered, before its state write (or state delete) lands.</summary>
     public const string BeforeStateWrite = "before-state-write";
 
     /// <summary>A provisioning node is about to run its step.</summary>

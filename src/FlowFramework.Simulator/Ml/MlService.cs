@@ -24,6 +24,8 @@ internal sealed class MlService(ClusterStore store, bool multiTenancy, IHoldPoin
 
     private bool TenantMismatch(string? docTenant, string? tenant) => multiTenancy && !string.Equals(docTenant, tenant, StringComparison.Ordinal);
 
+    private bool IndexExists(string index) => store.Data.MlIndices.Contains(index);
+
     private static OpResult NoTenantAccess() => OpResult.StatusError(403, "You don't have permission to access this resource");
 
     // ---- connectors ----
@@ -43,6 +45,7 @@ internal sealed class MlService(ClusterStore store, bool multiTenancy, IHoldPoin
         var stored = (JsonObject)body.DeepClone();
         lock (store.Gate)
         {
+            store.Data.MlIndices.Add(ConnectorIndex);
             store.Data.Connectors[id] = new ConnectorDoc { Id = id, Tenant = tenant, Body = stored, Created = now };
             store.Commit();
         }
@@ -54,6 +57,7 @@ internal sealed class MlService(ClusterStore store, bool multiTenancy, IHoldPoin
         if (Deny(caller, Permission.MlRead, "connectors/get") is { } d) { return d; }
         lock (store.Gate)
         {
+            if (!IndexExists(ConnectorIndex)) { return OpResult.StatusError(404, "Failed to find connector"); }
             if (!store.Data.Connectors.TryGetValue(id, out var c))
             {
                 return OpResult.StatusError(404, $"Failed to find connector with the provided connector id: {id}");
@@ -131,6 +135,7 @@ internal sealed class MlService(ClusterStore store, bool multiTenancy, IHoldPoin
                     $"The name you provided is already being used by a model group with ID: {store.Data.ModelGroups.Values.First(g => g.Name == name).Id}.");
             }
             var id = Ids.New();
+            store.Data.MlIndices.Add(ModelGroupIndex);
             store.Data.ModelGroups[id] = new ModelGroupDoc
             {
                 Id = id, Tenant = tenant, Name = name, Description = Json.AsText(body["description"]),
@@ -141,14 +146,16 @@ internal sealed class MlService(ClusterStore store, bool multiTenancy, IHoldPoin
         }
     }
 
+    /// <summary>GetModelGroupTransportAction.</summary>
     public OpResult GetModelGroup(string id, string? tenant, SimUser? caller)
     {
         if (Deny(caller, Permission.MlRead, "model_groups/get") is { } d) { return d; }
         lock (store.Gate)
         {
+            if (!IndexExists(ModelGroupIndex)) { return OpResult.StatusError(404, "Failed to find model group index"); }
             if (!store.Data.ModelGroups.TryGetValue(id, out var g))
             {
-                return OpResult.StatusError(404, "Failed to find model group");
+                return OpResult.StatusError(404, $"Failed to find model group with the provided model group id: {id}");
             }
             if (TenantMismatch(g.Tenant, tenant)) { return NoTenantAccess(); }
             return OpResult.Success(GroupSource(g));
@@ -162,26 +169,32 @@ internal sealed class MlService(ClusterStore store, bool multiTenancy, IHoldPoin
         o["access"] = g.AccessMode;
         o["created_time"] = g.Created;
         o["last_updated_time"] = g.Created;
+        if (g.Tenant is not null) { o["tenant_id"] = g.Tenant; }
         return o;
     }
 
+    /// <summary>DeleteModelGroupTransportAction: without model access control nothing reads the group first; models that
+    /// name it refuse the delete (409), and deleting a group that is not there answers core's DeleteResponse with
+    /// <c>result: not_found</c>, which REST sends with 404.</summary>
     public OpResult DeleteModelGroup(string id, string? tenant, SimUser? caller)
     {
         if (Deny(caller, Permission.MlWrite, "model_groups/delete") is { } d) { return d; }
         lock (store.Gate)
         {
-            if (!store.Data.ModelGroups.TryGetValue(id, out var g))
-            {
-                return OpResult.StatusError(404, "Failed to find model group");
-            }
-            if (TenantMismatch(g.Tenant, tenant)) { return NoTenantAccess(); }
-            if (store.Data.Models.Values.Any(m => m.ModelGroupId == id))
+            var found = store.Data.ModelGroups.TryGetValue(id, out var g);
+            if (found && TenantMismatch(g!.Tenant, tenant)) { return NoTenantAccess(); }
+            if (store.Data.Models.Values.Any(m => m.ModelGroupId == id && !TenantMismatch(m.Tenant, tenant)))
             {
                 return OpResult.StatusError(409, "Cannot delete the model group when it has associated model versions");
             }
+            if (!IndexExists(ModelGroupIndex)) { return OpResult.StatusError(404, "Failed to find model group"); }
+            if (!found)
+            {
+                return OpResult.With(404, OpResult.DeleteResponse(ModelGroupIndex, id, 1, store.NextSeqNo(), found: false));
+            }
             store.Data.ModelGroups.Remove(id);
             store.Commit();
-            return OpResult.Success(OpResult.DeleteResponse(ModelGroupIndex, id, g.Version + 1, store.NextSeqNo(), found: true));
+            return OpResult.Success(OpResult.DeleteResponse(ModelGroupIndex, id, g!.Version + 1, store.NextSeqNo(), found: true));
         }
     }
 
@@ -216,6 +229,7 @@ internal sealed class MlService(ClusterStore store, bool multiTenancy, IHoldPoin
             {
                 group = new ModelGroupDoc { Id = Ids.New(), Tenant = tenant, Name = $"{name}_{Ids.New()[..6]}", Created = Ids.NowMs() };
                 store.Data.ModelGroups[group.Id] = group;
+                store.Data.MlIndices.Add(ModelGroupIndex);
             }
             else if (!store.Data.ModelGroups.TryGetValue(groupId, out group))
             {
@@ -224,6 +238,7 @@ internal sealed class MlService(ClusterStore store, bool multiTenancy, IHoldPoin
             group.LatestVersion++;
             var id = Ids.New();
             var now = Ids.NowMs();
+            store.Data.MlIndices.Add(ModelIndex);
             store.Data.Models[id] = new ModelDoc
             {
                 Id = id, Tenant = tenant, Name = name, Algorithm = algorithm, Description = Json.AsText(body["description"]),
@@ -240,9 +255,10 @@ internal sealed class MlService(ClusterStore store, bool multiTenancy, IHoldPoin
         if (Deny(caller, Permission.MlRead, "models/get") is { } d) { return d; }
         lock (store.Gate)
         {
+            if (!IndexExists(ModelIndex)) { return OpResult.StatusError(404, "Fail to find model"); }
             if (!store.Data.Models.TryGetValue(id, out var m))
             {
-                return OpResult.StatusError(404, "Failed to find model");
+                return OpResult.StatusError(404, $"Failed to find model with the provided model id: {id}");
             }
             if (TenantMismatch(m.Tenant, tenant)) { return NoTenantAccess(); }
             return OpResult.Success(ModelSource(m));
@@ -429,6 +445,7 @@ internal sealed class MlService(ClusterStore store, bool multiTenancy, IHoldPoin
         var id = Ids.New();
         lock (store.Gate)
         {
+            store.Data.MlIndices.Add(AgentIndex);
             store.Data.Agents[id] = new AgentDoc { Id = id, Tenant = tenant, Body = (JsonObject)body.DeepClone(), Created = Ids.NowMs() };
             store.Commit();
         }
@@ -440,6 +457,7 @@ internal sealed class MlService(ClusterStore store, bool multiTenancy, IHoldPoin
         if (Deny(caller, Permission.MlRead, "agents/get") is { } d) { return d; }
         lock (store.Gate)
         {
+            if (!IndexExists(AgentIndex)) { return OpResult.StatusError(404, "Failed to get agent index"); }
             if (!store.Data.Agents.TryGetValue(id, out var a))
             {
                 return OpResult.StatusError(404, $"Failed to find agent with the provided agent id: {id}");
@@ -463,6 +481,7 @@ internal sealed class MlService(ClusterStore store, bool multiTenancy, IHoldPoin
         if (Deny(caller, Permission.MlWrite, "agents/delete") is { } d) { return d; }
         lock (store.Gate)
         {
+            if (!IndexExists(AgentIndex)) { return OpResult.StatusError(404, "Failed to get agent index"); }
             if (!store.Data.Agents.TryGetValue(id, out var a))
             {
                 return OpResult.StatusError(404, "Fail to find ml agent");
@@ -476,19 +495,28 @@ internal sealed class MlService(ClusterStore store, bool multiTenancy, IHoldPoin
 
     // ---- search ----
 
-    public IEnumerable<SearchDoc> SearchDocs(string kind, string? tenant)
+    /// <summary>The ML search APIs (RestMLSearch*Action): a query over one ML index with its mapping.</summary>
+    public OpResult Search(string kind, JsonNode? query, string? tenant)
     {
+        List<SearchDoc> docs;
         lock (store.Gate)
         {
             bool Visible(string? t) => !multiTenancy || t == tenant;
-            return kind switch
+            docs = kind switch
             {
                 "connectors" => store.Data.Connectors.Values.Where(c => Visible(c.Tenant)).Select(c => new SearchDoc(ConnectorIndex, c.Id, c.Version, 0, ConnectorSource(c))).ToList(),
                 "models" => store.Data.Models.Values.Where(m => Visible(m.Tenant)).Select(m => new SearchDoc(ModelIndex, m.Id, m.Version, 0, ModelSource(m))).ToList(),
                 "model_groups" => store.Data.ModelGroups.Values.Where(g => Visible(g.Tenant)).Select(g => new SearchDoc(ModelGroupIndex, g.Id, g.Version, 0, GroupSource(g))).ToList(),
-                "agents" => store.Data.Agents.Values.Where(a => Visible(a.Tenant)).Select(a => new SearchDoc(AgentIndex, a.Id, a.Version, 0, AgentSource(a))).ToList(),
-                _ => [],
+                _ => store.Data.Agents.Values.Where(a => Visible(a.Tenant)).Select(a => new SearchDoc(AgentIndex, a.Id, a.Version, 0, AgentSource(a))).ToList(),
             };
         }
+        var (index, mapping) = kind switch
+        {
+            "connectors" => (ConnectorIndex, IndexMapping.Connectors),
+            "models" => (ModelIndex, IndexMapping.Models),
+            "model_groups" => (ModelGroupIndex, IndexMapping.ModelGroups),
+            _ => (AgentIndex, IndexMapping.Agents),
+        };
+        return SearchDsl.Search(query, new SearchRequest(index, mapping, docs, Versions: false));
     }
 }
