@@ -31,3 +31,23 @@ internal static class HoldPoint
 
     public static readonly string[] All = [DeprovisionStart, BeforeDeprovisionAnswer, BeforeStateWrite, ProvisionStep, DeployComplete];
 }
+
+/// <summary>Work the node does after its answer (a write it does not await, a deployment in progress): at once when
+/// there is no lag and no gate at the point, else in the background after the gate and the lag.</summary>
+internal static class Afterwards
+{
+    public static Task Run(IHoldPoints holds, string point, string? workflowId, int lagMs, CancellationToken ct, Action work)
+    {
+        if (lagMs == 0 && !holds.IsArmed(point, workflowId))
+        {
+            work();
+            return Task.CompletedTask;
+        }
+        return Task.Run(async () =>
+        {
+            await holds.WaitAsync(point, workflowId, ct).ConfigureAwait(false);
+            await Task.Delay(lagMs, ct).ConfigureAwait(false);
+            work();
+        }, CancellationToken.None);
+    }
+}

@@ -59,20 +59,7 @@ internal sealed class DeleteWorkflow(WorkflowIndices indices, IHoldPoints holds)
                 ["_primary_term"] = 1,
             });
         }
-        var lag = store.Config.StateWriteLagMs;
-        if (lag == 0 && !holds.IsArmed(HoldPoint.BeforeStateWrite, id))
-        {
-            DeleteStateIfAllowed(id, clear);
-        }
-        else
-        {
-            _ = Task.Run(async () =>
-            {
-                await holds.WaitAsync(HoldPoint.BeforeStateWrite, id, CancellationToken.None).ConfigureAwait(false);
-                await Task.Delay(lag).ConfigureAwait(false);
-                DeleteStateIfAllowed(id, clear);
-            });
-        }
+        _ = Afterwards.Run(holds, HoldPoint.BeforeStateWrite, id, store.Config.StateWriteLagMs, CancellationToken.None, () => DeleteStateIfAllowed(id, clear));
         return answer;
     }
 

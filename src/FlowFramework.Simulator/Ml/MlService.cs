@@ -321,23 +321,7 @@ internal sealed class MlService(ClusterStore store, bool multiTenancy, IHoldPoin
             m.Updated = Ids.NowMs();
             store.Commit();
         }
-        Task deployed;
-        var lag = store.Config.DeployLagMs;
-        if (lag == 0 && !holds.IsArmed(HoldPoint.DeployComplete, id))
-        {
-            CompleteDeploy(id);
-            deployed = Task.CompletedTask;
-        }
-        else
-        {
-            var life = _life.Token;
-            deployed = Task.Run(async () =>
-            {
-                await holds.WaitAsync(HoldPoint.DeployComplete, id, life).ConfigureAwait(false);
-                await Task.Delay(lag, life).ConfigureAwait(false);
-                CompleteDeploy(id);
-            }, CancellationToken.None);
-        }
+        var deployed = Afterwards.Run(holds, HoldPoint.DeployComplete, id, store.Config.DeployLagMs, _life.Token, () => CompleteDeploy(id));
         var status = algorithm == "REMOTE" ? "COMPLETED" : "CREATED";
         return (OpResult.Success(new JsonObject { ["task_id"] = Ids.New(), ["task_type"] = "DEPLOY_MODEL", ["status"] = status }, id), deployed);
     }
