@@ -115,4 +115,41 @@ public class DeprovisionLifetimeTests
         var defaults = Hosting.SimulatorOptions.Parse([]);
         Assert.Equal((50, 0, 2, 4), (defaults.Config.StateWriteLagMs, defaults.Config.DeployLagMs, defaults.Processors, defaults.DeprovisionPoolSize));
     }
+
+    [Fact]
+    public async Task An_unknown_step_name_in_the_state_never_answers_and_keeps_the_tenant_slot()
+    {
+        // WorkflowResources#getDeprovisionStepByWorkflowStep throws on the pool thread: the listener is never called.
+        var dir = Path.Combine(Path.GetTempPath(), "ffsim-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            string id, other;
+            await using (var sim = await StartAsync("--data-dir", dir, "--multi-tenancy"))
+            {
+                id = (await sim.ProvisionAsync(Templates.RemoteModel(), tenant: "t1"))["workflow_id"]!.GetValue<string>();
+                other = (await sim.ProvisionAsync(Templates.RemoteModel(), tenant: "t1"))["workflow_id"]!.GetValue<string>();
+            }
+            var file = Path.Combine(dir, "cluster.json");
+            var data = JsonNode.Parse(File.ReadAllText(file))!;
+            data["States"]![id]!["Resources"]![0]!["StepName"] = "hand_edited_step";
+            File.WriteAllText(file, data.ToJsonString());
+            await using (var sim = await StartAsync("--data-dir", dir, "--multi-tenancy"))
+            {
+                using var cts = new CancellationTokenSource();
+                using var request = new HttpRequestMessage(HttpMethod.Post, $"{Wf}/{id}/_deprovision");
+                request.Headers.Add("x-tenant-id", "t1");
+                var call = sim.Client.SendAsync(request, cts.Token);
+                // The pool thread is free again (the sequence died), but nobody answers and the slot stays taken.
+                for (var i = 0; i < 400 && (await sim.GetAsync("/_simulator/pools")).Body!["opensearch_deprovision_workflow"]!["active"]!.GetValue<int>() > 0; i++) { await Task.Delay(10); }
+                Assert.Equal((429, Err("Exceeded max simultaneous deprovisioning requests: 1")), Pick(await sim.PostAsync($"{Wf}/{other}/_deprovision", null, tenant: "t1")));
+                Assert.False(call.IsCompleted);
+                await cts.CancelAsync();
+                await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
+            }
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
 }

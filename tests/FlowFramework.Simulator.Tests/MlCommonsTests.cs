@@ -21,12 +21,16 @@ public class MlCommonsTests
         Assert.Equal(200, status);
         Assert.Equal("undeployed", body!.AsObject().First().Value!["stats"]![model]!.GetValue<string>());
         Assert.Equal(200, (await sim.SendAsync("DELETE", $"/_plugins/_ml/models/{model}")).Status);
-        Assert.Equal((404, CoreErr(404, "status_exception", "Failed to find model")), Pick(await sim.GetAsync($"/_plugins/_ml/models/{model}")));
+        Assert.Equal((404, CoreErr(404, "status_exception", $"Failed to find model with the provided model id: {model}")), Pick(await sim.GetAsync($"/_plugins/_ml/models/{model}")));
         Assert.Equal(200, (await sim.SendAsync("DELETE", $"/_plugins/_ml/connectors/{conn}")).Status);
         (status, body, _) = await sim.SendAsync("DELETE", $"/_plugins/_ml/connectors/{conn}");
         Assert.Equal(404, status);
         Assert.Equal("not_found", body!["result"]!.GetValue<string>());
+        // No agent index yet, then an agent index without that agent (DeleteAgentTransportAction).
+        Assert.Equal((404, CoreErr(404, "status_exception", "Failed to get agent index")), Pick(await sim.SendAsync("DELETE", "/_plugins/_ml/agents/nope")));
+        Assert.Equal(200, (await sim.PostAsync("/_plugins/_ml/agents/_register", new JsonObject { ["name"] = "a", ["type"] = "flow" })).Status);
         Assert.Equal((404, CoreErr(404, "status_exception", "Fail to find ml agent")), Pick(await sim.SendAsync("DELETE", "/_plugins/_ml/agents/nope")));
+        Assert.Equal((404, CoreErr(404, "status_exception", "Failed to find agent with the provided agent id: nope")), Pick(await sim.GetAsync("/_plugins/_ml/agents/nope")));
         (status, body, _) = await sim.SendAsync("DELETE", "/nope-index");
         Assert.Equal(404, status);
         Assert.Equal("index_not_found_exception", body!["error"]!["type"]!.GetValue<string>());

@@ -24,6 +24,7 @@ internal sealed class ClusterStore
             {
                 Data = JsonSerializer.Deserialize<ClusterData>(File.ReadAllText(_file), FileOptions) ?? new ClusterData();
                 RecoverInterruptedProvisioning();
+                RecoverMlIndices();
             }
         }
     }
@@ -58,6 +59,15 @@ internal sealed class ClusterStore
             Data = new ClusterData();
             Commit();
         }
+    }
+
+    /// <summary>A file written before the ML indices were tracked: an index exists when it holds documents.</summary>
+    private void RecoverMlIndices()
+    {
+        if (Data.Connectors.Count > 0) { Data.MlIndices.Add(Ml.MlService.ConnectorIndex); }
+        if (Data.Models.Count > 0) { Data.MlIndices.Add(Ml.MlService.ModelIndex); }
+        if (Data.ModelGroups.Count > 0) { Data.MlIndices.Add(Ml.MlService.ModelGroupIndex); }
+        if (Data.Agents.Count > 0) { Data.MlIndices.Add(Ml.MlService.AgentIndex); }
     }
 
     /// <summary>A provisioning run cannot resume after a restart; the real server leaves it IN_PROGRESS too, but

@@ -161,6 +161,9 @@ internal sealed class ClusterData
     public Dictionary<string, TemplateDoc> Templates { get; set; } = new(StringComparer.Ordinal);
     public Dictionary<string, StateDoc> States { get; set; } = new(StringComparer.Ordinal);
     public bool TemplatesIndexExists { get; set; }
+
+    /// <summary>The ML Commons system indices created so far (each is created with its first document).</summary>
+    public HashSet<string> MlIndices { get; set; } = new(StringComparer.Ordinal);
     public bool StateIndexExists { get; set; }
     public long SeqNo { get; set; }
     /// <summary>Models deleted recently, still seen by the connector's "models using it" search until a refresh.</summary>

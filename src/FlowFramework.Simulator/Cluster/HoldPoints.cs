@@ -20,7 +20,7 @@ internal static class HoldPoint
     /// <summary>A deprovision has finished its work and decided its answer, before it answers (pool and tenant slots held).</summary>
     public const string BeforeDeprovisionAnswer = "before-deprovision-answer";
 
-    /// <summary>After a partial deprovision answered, before its final state write lands.</summary>
+    /// <summary>After a partial deprovision or a workflow delete answered, before its state write (or state delete) lands.</summary>
     public const string BeforeStateWrite = "before-state-write";
 
     /// <summary>A provisioning node is about to run its step.</summary>
@@ -30,4 +30,24 @@ internal static class HoldPoint
     public const string DeployComplete = "deploy-complete";
 
     public static readonly string[] All = [DeprovisionStart, BeforeDeprovisionAnswer, BeforeStateWrite, ProvisionStep, DeployComplete];
+}
+
+/// <summary>Work the node does after its answer (a write it does not await, a deployment in progress): at once when
+/// there is no lag and no gate at the point, else in the background after the gate and the lag.</summary>
+internal static class Afterwards
+{
+    public static Task Run(IHoldPoints holds, string point, string? workflowId, int lagMs, CancellationToken ct, Action work)
+    {
+        if (lagMs == 0 && !holds.IsArmed(point, workflowId))
+        {
+            work();
+            return Task.CompletedTask;
+        }
+        return Task.Run(async () =>
+        {
+            await holds.WaitAsync(point, workflowId, ct).ConfigureAwait(false);
+            await Task.Delay(lagMs, ct).ConfigureAwait(false);
+            work();
+        }, CancellationToken.None);
+    }
 }

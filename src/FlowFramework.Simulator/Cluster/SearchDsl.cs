@@ -1,48 +1,117 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using FlowFramework.Simulator.Common;
+using static System.FormattableString;
 
 namespace FlowFramework.Simulator.Cluster;
 
 /// <summary>A search hit candidate: index, id, version, sequence number and source.</summary>
 internal sealed record SearchDoc(string Index, string Id, long Version, long SeqNo, JsonObject Source);
 
-/// <summary>
-/// The subset of the query DSL the simulator understands: match_all, match, match_phrase, term, terms, ids,
-/// exists, prefix, wildcard, nested, bool (must, filter, should, must_not, minimum_should_match), size, from, sort,
-/// and _source includes/excludes. An unknown query type is core's parsing_exception.
-/// </summary>
-internal static class SearchDsl
+/// <summary>_source filtering: whether to return it, and include/exclude patterns (dotted paths, <c>*</c> wildcards).</summary>
+internal sealed record SourceFilter(bool Fetch, string[] Includes, string[] Excludes)
 {
-    public static OpResult Search(JsonNode? body, IEnumerable<SearchDoc> docs)
+    public static SourceFilter All { get; } = new(true, [], []);
+}
+
+/// <summary>One search against one index, as the node runs it.</summary>
+internal sealed record SearchRequest(string Index, IndexMapping Mapping, IEnumerable<SearchDoc> Docs, bool Versions, Func<SourceFilter?, SourceFilter>? SourcePolicy = null);
+
+/// <summary>
+/// The query DSL over the simulated indices, honouring each index's mapping (IndexMapping): text fields match analyzed,
+/// lowercased tokens (a <c>term</c> with capitals never matches them; use the <c>.keyword</c> subfield), keyword fields
+/// match whole values, fields under a nested path are visible only inside a <c>nested</c> query, and fields that are not
+/// indexed (dynamic: false, enabled: false) match nothing. Supported: match_all, match_none, ids, term, terms, match,
+/// match_phrase, prefix, wildcard, exists, range, nested, bool; from/size (window 10 000), sort, _source. Errors are
+/// core's: parsing_exception for a malformed or unknown query, search_phase_execution_exception for shard failures.
+/// </summary>
+internal static partial class SearchDsl
+{
+    private const int MaxResultWindow = 10_000;
+    private static readonly string[] KnownKeys = ["query", "from", "size", "sort", "search_after", "_source", "track_total_hits", "version", "seq_no_primary_term", "timeout", "explain", "terminate_after", "stored_fields", "docvalue_fields"];
+
+    /// <summary>Valid search keys the simulator does not implement: refused, rather than silently ignored.</summary>
+    private static readonly string[] Unsupported = ["aggs", "aggregations", "highlight", "post_filter", "collapse", "suggest", "script_fields", "rescore", "ext", "pit", "indices_boost", "min_score", "profile", "slice", "stats", "fields"];
+
+    private sealed class QueryException(string type, string message) : Exception(message)
     {
-        var request = body as JsonObject ?? [];
+        public string Type { get; } = type;
+    }
+
+    private sealed class ShardException(string type, string message) : Exception(message)
+    {
+        public string Type { get; } = type;
+    }
+
+    /// <summary>Where a query is evaluated: the document, or one object of a nested field inside it.</summary>
+    private sealed record Scope(SearchDoc Doc, IndexMapping Mapping, string? NestedPath, JsonObject Node);
+
+    public static OpResult Search(JsonNode? body, SearchRequest request)
+    {
         try
         {
-            var size = request["size"] is JsonNode s ? int.Parse(Json.AsText(s)!, System.Globalization.CultureInfo.InvariantCulture) : 10;
-            var from = request["from"] is JsonNode f ? int.Parse(Json.AsText(f)!, System.Globalization.CultureInfo.InvariantCulture) : 0;
-            var query = request["query"] as JsonObject;
-            var matched = docs.Where(d => query is null || Matches(query, d)).ToList();
-            if (request["sort"] is JsonNode sort)
+            var source = body as JsonObject ?? throw new QueryException("parsing_exception", "Unknown key for a VALUE_STRING in [query].");
+            foreach (var (key, value) in source)
             {
-                matched = Sort(matched, sort);
+                if (Unsupported.Contains(key))
+                {
+                    throw new QueryException("illegal_argument_exception", $"[{key}] is valid search syntax that the FlowFramework simulator does not implement");
+                }
+                if (!KnownKeys.Contains(key))
+                {
+                    throw new QueryException("parsing_exception", $"Unknown key for a {Token(value)} in [{key}].");
+                }
             }
+            var from = Integer(source["from"], "from") ?? 0;
+            var size = Integer(source["size"], "size") ?? 10;
+            if (from < 0) { throw new QueryException("illegal_argument_exception", Invariant($"[from] parameter cannot be negative, found [{from}]")); }
+            if (size < 0) { throw new QueryException("illegal_argument_exception", Invariant($"[size] parameter cannot be negative, found [{size}]")); }
+            var query = source["query"] switch
+            {
+                null => null,
+                JsonObject q when q.Count == 1 => q,
+                _ => throw new QueryException("parsing_exception", "[query] must hold exactly one query"),
+            };
+            if (from + size > MaxResultWindow)
+            {
+                throw new ShardException("illegal_argument_exception", Invariant($"Result window is too large, from + size must be less than or equal to: [{MaxResultWindow}] but was [{from + size}]. See the scroll api for a more efficient way to request large data sets. This limit can be set by changing the [index.max_result_window] index level setting."));
+            }
+            var docs = request.Docs.ToList();
+            var matched = docs.Where(d => query is null || Matches(query, new Scope(d, request.Mapping, null, d.Source))).ToList();
+            var sortSpecs = source["sort"] is JsonNode sort ? SortSpecs(sort, request.Mapping, docs) : [];
+            if (sortSpecs.Count > 0) { matched = Sort(matched, sortSpecs); }
+            if (source["search_after"] is JsonNode after)
+            {
+                if (sortSpecs.Count == 0) { throw new QueryException("illegal_argument_exception", "Sort must contain at least one field."); }
+                if (after is not JsonArray afterValues || afterValues.Count != sortSpecs.Count)
+                {
+                    throw new QueryException("illegal_argument_exception", Invariant($"search_after has {(after as JsonArray)?.Count ?? 1} value(s) but sort has {sortSpecs.Count}."));
+                }
+                if (from > 0) { throw new QueryException("illegal_argument_exception", "[from] parameter must be set to 0 when [search_after] is used."); }
+                matched = matched.Where(d => CompareToAfter(d, sortSpecs, afterValues) > 0).ToList();
+            }
+            var filter = ParseSourceFilter(source["_source"]);
+            var effective = request.SourcePolicy?.Invoke(filter) ?? filter ?? SourceFilter.All;
+            var versions = request.Versions || Json.IsTrue(source["version"]);
+            var seqNos = request.Versions || Json.IsTrue(source["seq_no_primary_term"]);
+            var sorted = sortSpecs.Count > 0;
             var hits = new JsonArray();
             foreach (var d in matched.Skip(from).Take(size))
             {
-                var source = (JsonObject)d.Source.DeepClone();
-                source = FilterSource(source, request["_source"]);
-                hits.Add(new JsonObject
+                var hit = new JsonObject { ["_index"] = d.Index, ["_id"] = d.Id };
+                if (versions) { hit["_version"] = d.Version; }
+                if (seqNos)
                 {
-                    ["_index"] = d.Index,
-                    ["_id"] = d.Id,
-                    ["_version"] = d.Version,
-                    ["_seq_no"] = d.SeqNo,
-                    ["_primary_term"] = 1,
-                    ["_score"] = request["sort"] is null ? 1.0 : null,
-                    ["_source"] = source,
-                });
+                    hit["_seq_no"] = d.SeqNo;
+                    hit["_primary_term"] = 1;
+                }
+                hit["_score"] = sorted ? null : 1.0;
+                if (effective.Fetch) { hit["_source"] = FilterSource(d.Source, effective); }
+                if (sorted) { hit["sort"] = new JsonArray(sortSpecs.Select(s => SortValue(d, s)?.DeepClone()).ToArray()); }
+                hits.Add(hit);
             }
-            var result = new JsonObject
+            return OpResult.Success(new JsonObject
             {
                 ["took"] = 1,
                 ["timed_out"] = false,
@@ -50,84 +119,259 @@ internal static class SearchDsl
                 ["hits"] = new JsonObject
                 {
                     ["total"] = new JsonObject { ["value"] = matched.Count, ["relation"] = "eq" },
-                    ["max_score"] = matched.Count > 0 && request["sort"] is null ? 1.0 : null,
+                    ["max_score"] = matched.Count > 0 && !sorted ? 1.0 : null,
                     ["hits"] = hits,
                 },
-            };
-            return OpResult.Success(result);
+            });
         }
         catch (QueryException ex)
         {
-            return OpResult.Core(400, "parsing_exception", ex.Message);
+            return OpResult.Core(400, ex.Type, ex.Message);
         }
-        catch (FormatException)
+        catch (ShardException ex)
         {
-            return OpResult.Core(400, "parsing_exception", "[size] and [from] must be integers");
+            return ShardFailure(request.Index, ex.Type, ex.Message);
         }
     }
 
-    private sealed class QueryException(string message) : Exception(message);
-
-    private static bool Matches(JsonObject query, SearchDoc doc)
+    /// <summary>Core's answer when the query phase failed on every shard.</summary>
+    private static OpResult ShardFailure(string index, string type, string reason)
     {
-        foreach (var (type, spec) in query)
+        JsonObject Cause() => new() { ["type"] = type, ["reason"] = reason };
+        var error = new JsonObject
         {
-            if (!MatchOne(type, spec, doc))
+            ["root_cause"] = new JsonArray(Cause()),
+            ["type"] = "search_phase_execution_exception",
+            ["reason"] = "all shards failed",
+            ["phase"] = "query",
+            ["grouped"] = true,
+            ["failed_shards"] = new JsonArray(new JsonObject { ["shard"] = 0, ["index"] = index, ["reason"] = Cause() }),
+            ["caused_by"] = Cause(),
+        };
+        return OpResult.With(400, new JsonObject { ["error"] = error, ["status"] = 400 });
+    }
+
+    private static string Token(JsonNode? value) => value switch
+    {
+        JsonObject => "START_OBJECT",
+        JsonArray => "START_ARRAY",
+        JsonValue v when v.TryGetValue<bool>(out _) => "VALUE_BOOLEAN",
+        JsonValue v when v.TryGetValue<double>(out _) => "VALUE_NUMBER",
+        null => "VALUE_NULL",
+        _ => "VALUE_STRING",
+    };
+
+    private static int? Integer(JsonNode? node, string name)
+        => node is null ? null : Json.AsInt(node) ?? throw new QueryException("parsing_exception", $"[{name}] must be an integer");
+
+    // ---------- queries ----------
+
+    private static bool Matches(JsonObject query, Scope scope)
+    {
+        if (query.Count != 1)
+        {
+            throw new QueryException("parsing_exception", "[_na] query malformed, must start with start_object");
+        }
+        var (type, spec) = query.First();
+        return type switch
+        {
+            "match_all" => true,
+            "match_none" => false,
+            "ids" => (spec?["values"] as JsonArray)?.Any(v => Json.AsText(v) == scope.Doc.Id) ?? throw new QueryException("parsing_exception", "[ids] query malformed"),
+            "term" => Term(spec, scope),
+            "terms" => Terms(spec, scope),
+            "match" => Match(spec, scope, phrase: false),
+            "match_phrase" => Match(spec, scope, phrase: true),
+            "prefix" => Pattern(spec, scope, "prefix", prefix: true),
+            "wildcard" => Pattern(spec, scope, "wildcard", prefix: false),
+            "exists" => Exists(Json.AsText(spec?["field"]) ?? throw new QueryException("parsing_exception", "[exists] must be provided with a [field]"), scope),
+            "range" => Range(spec, scope),
+            "nested" => Nested(spec, scope),
+            "bool" => Bool(spec as JsonObject ?? throw new QueryException("parsing_exception", "[bool] malformed query"), scope),
+            _ => throw new QueryException("parsing_exception", $"unknown query [{type}]"),
+        };
+    }
+
+    /// <summary>A single-field query body: <c>{"field": value}</c> or <c>{"field": {"value"|"query": v, ...}}</c>.</summary>
+    private static (string Field, JsonNode? Value, JsonObject Options) FieldSpec(JsonNode? spec, string type, string valueKey)
+    {
+        if (spec is not JsonObject o || o.Count == 0)
+        {
+            throw new QueryException("parsing_exception", $"[{type}] query malformed, no field specified");
+        }
+        var (field, v) = o.First(kv => kv.Key is not ("boost" or "_name"));
+        if (v is JsonObject options)
+        {
+            var value = options[valueKey] ?? (type == "wildcard" ? options["wildcard"] : null);
+            if (value is null) { throw new QueryException("parsing_exception", $"[{type}] query does not support [{options.FirstOrDefault().Key}]"); }
+            return (field, value, options);
+        }
+        return (field, v, []);
+    }
+
+    /// <summary>The indexed terms of a field in scope, with the field's mapping (empty when not indexed or out of scope).</summary>
+    private static (FieldMapping? Mapping, List<string> Terms) Indexed(string field, Scope scope)
+    {
+        var raw = RawValues(field, scope).Where(v => v is not null).ToList();
+        var mapping = scope.Mapping.Resolve(field, raw.FirstOrDefault());
+        if (mapping is null || mapping.Kind is FieldKind.Nested or FieldKind.NotIndexed)
+        {
+            return (null, []);
+        }
+        var terms = new List<string>();
+        foreach (var v in raw)
+        {
+            var text = Json.AsText(v) ?? "";
+            switch (mapping.Kind)
             {
-                return false;
+                case FieldKind.Text:
+                    terms.AddRange(Analyze(text));
+                    break;
+                case FieldKind.Keyword:
+                case FieldKind.FlatObject:
+                    if (text.Length <= mapping.IgnoreAbove) { terms.Add(text); }
+                    break;
+                default:
+                    terms.Add(text);
+                    break;
             }
         }
-        return true;
+        return (mapping, terms);
     }
 
-    private static bool MatchOne(string type, JsonNode? spec, SearchDoc doc)
+    /// <summary>Raw source values at a field path in scope: fields under a nested path are only seen inside its nested query.</summary>
+    private static IEnumerable<JsonNode?> RawValues(string field, Scope scope)
     {
-        switch (type)
+        var path = field.EndsWith(".keyword", StringComparison.Ordinal) ? field[..^".keyword".Length] : field;
+        var nested = scope.Mapping.NestedPathOf(path);
+        if (nested != scope.NestedPath && !(nested is not null && scope.NestedPath is not null && nested.StartsWith(scope.NestedPath + ".", StringComparison.Ordinal)))
         {
-            case "match_all":
-                return true;
-            case "match_none":
-                return false;
-            case "ids":
-                return (spec?["values"] as JsonArray)?.Any(v => Json.AsText(v) == doc.Id) ?? false;
-            case "term":
-                return FieldSpec(spec, out var tf, out var tv) && Values(doc.Source, tf).Any(v => TermEquals(v, tv));
-            case "terms":
-                {
-                    if (spec is not JsonObject o) { throw new QueryException("[terms] query malformed"); }
-                    var (field, list) = o.Where(kv => kv.Key != "boost").Select(kv => (kv.Key, kv.Value as JsonArray)).FirstOrDefault();
-                    if (field is null || list is null) { throw new QueryException("[terms] query requires an array of terms"); }
-                    var values = Values(doc.Source, field).ToList();
-                    return list.Any(t => values.Any(v => TermEquals(v, t)));
-                }
-            case "match":
-            case "match_phrase":
-                {
-                    if (!FieldSpec(spec, out var mf, out var mv)) { return false; }
-                    var queryTokens = Tokens(Json.AsText(mv) ?? "");
-                    var fieldTokens = Values(doc.Source, mf).SelectMany(v => Tokens(Json.AsText(v) ?? "")).ToHashSet();
-                    return type == "match" ? queryTokens.Any(fieldTokens.Contains) : queryTokens.All(fieldTokens.Contains);
-                }
-            case "prefix":
-                return FieldSpec(spec, out var pf, out var pv) && Values(doc.Source, pf).Any(v => (Json.AsText(v) ?? "").StartsWith(Json.AsText(pv) ?? "", StringComparison.Ordinal));
-            case "wildcard":
-                {
-                    if (!FieldSpec(spec, out var wf, out var wv)) { return false; }
-                    var pattern = "^" + System.Text.RegularExpressions.Regex.Escape(Json.AsText(wv) ?? "").Replace("\\*", ".*").Replace("\\?", ".") + "$";
-                    return Values(doc.Source, wf).Any(v => System.Text.RegularExpressions.Regex.IsMatch(Json.AsText(v) ?? "", pattern));
-                }
-            case "exists":
-                return Values(doc.Source, Json.AsText(spec?["field"]) ?? "").Any();
-            case "nested":
-                return spec?["query"] is JsonObject inner && Matches(inner, doc);
-            case "bool":
-                return Bool(spec as JsonObject ?? [], doc);
-            default:
-                throw new QueryException($"unknown query [{type}]");
+            return [];
         }
+        if (nested is not null && nested == scope.NestedPath)
+        {
+            return path == nested ? [scope.Node] : Values(scope.Node, path[(nested.Length + 1)..]);
+        }
+        return Values(scope.NestedPath is null ? scope.Doc.Source : scope.Node, scope.NestedPath is null ? path : path[(scope.NestedPath.Length + 1)..]);
     }
 
-    private static bool Bool(JsonObject spec, SearchDoc doc)
+    private static bool Term(JsonNode? spec, Scope scope)
+    {
+        var (field, value, options) = FieldSpec(spec, "term", "value");
+        var (mapping, terms) = Indexed(field, scope);
+        return mapping is not null && terms.Any(t => TermEquals(mapping, t, value, Json.IsTrue(options["case_insensitive"])));
+    }
+
+    private static bool Terms(JsonNode? spec, Scope scope)
+    {
+        if (spec is not JsonObject o) { throw new QueryException("parsing_exception", "[terms] query malformed"); }
+        var (field, list) = o.Where(kv => kv.Key is not ("boost" or "_name")).Select(kv => (kv.Key, kv.Value as JsonArray)).FirstOrDefault();
+        if (field is null || list is null) { throw new QueryException("parsing_exception", "[terms] query does not support [" + (field ?? "") + "]"); }
+        var (mapping, terms) = Indexed(field, scope);
+        return mapping is not null && list.Any(value => terms.Any(t => TermEquals(mapping, t, value, false)));
+    }
+
+    private static bool TermEquals(FieldMapping mapping, string indexed, JsonNode? value, bool caseInsensitive)
+    {
+        var text = Json.AsText(value) ?? "";
+        return mapping.Kind switch
+        {
+            FieldKind.Number or FieldKind.Date => double.TryParse(indexed, NumberStyles.Float, CultureInfo.InvariantCulture, out var a)
+                && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var b) && a == b,
+            _ => string.Equals(indexed, text, caseInsensitive ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal),
+        };
+    }
+
+    private static bool Match(JsonNode? spec, Scope scope, bool phrase)
+    {
+        var (field, value, options) = FieldSpec(spec, phrase ? "match_phrase" : "match", "query");
+        var (mapping, terms) = Indexed(field, scope);
+        if (mapping is null) { return false; }
+        if (mapping.Kind != FieldKind.Text)
+        {
+            return terms.Any(t => TermEquals(mapping, t, value, false));
+        }
+        var wanted = Analyze(Json.AsText(value) ?? "");
+        if (wanted.Count == 0) { return false; }
+        if (phrase)
+        {
+            // Each value separately: a phrase does not span two values of an array.
+            return RawValues(field, scope).Select(v => Analyze(Json.AsText(v) ?? "")).Any(tokens =>
+                Enumerable.Range(0, Math.Max(0, tokens.Count - wanted.Count + 1)).Any(i => tokens.Skip(i).Take(wanted.Count).SequenceEqual(wanted)));
+        }
+        var and = string.Equals(Json.AsText(options["operator"]), "and", StringComparison.OrdinalIgnoreCase);
+        return and ? wanted.All(terms.Contains) : wanted.Any(terms.Contains);
+    }
+
+    private static bool Pattern(JsonNode? spec, Scope scope, string type, bool prefix)
+    {
+        var (field, value, options) = FieldSpec(spec, type, "value");
+        var (mapping, terms) = Indexed(field, scope);
+        if (mapping is null) { return false; }
+        var text = Json.AsText(value) ?? "";
+        var regex = "^" + Regex.Escape(text).Replace("\\*", prefix ? "\\*" : ".*", StringComparison.Ordinal).Replace("\\?", prefix ? "\\?" : ".", StringComparison.Ordinal) + (prefix ? ".*" : "") + "$";
+        var rx = new Regex(regex, (Json.IsTrue(options["case_insensitive"]) ? RegexOptions.IgnoreCase : RegexOptions.None) | RegexOptions.Singleline | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+        return terms.Any(rx.IsMatch);
+    }
+
+    private static bool Exists(string field, Scope scope)
+    {
+        if (scope.Mapping.IsNested(field))
+        {
+            // The nested object itself: inside its own nested query it exists; outside, nested objects are hidden.
+            return scope.NestedPath == field;
+        }
+        var (mapping, terms) = Indexed(field, scope);
+        if (mapping is not null)
+        {
+            return terms.Count > 0;
+        }
+        // An object: exists when one of its mapped fields has a value.
+        return scope.Mapping.HasFieldsUnder(field) && RawValues(field, scope).OfType<JsonObject>().Any(o => o.Count > 0)
+            && LeafPaths(RawValues(field, scope).OfType<JsonObject>(), field).Any(p => Indexed(p, scope).Terms.Count > 0);
+    }
+
+    private static IEnumerable<string> LeafPaths(IEnumerable<JsonObject> objects, string prefix)
+        => objects.SelectMany(o => o.SelectMany(kv => kv.Value is JsonObject child ? LeafPaths([child], $"{prefix}.{kv.Key}") : [$"{prefix}.{kv.Key}"])).Distinct();
+
+    private static bool Range(JsonNode? spec, Scope scope)
+    {
+        if (spec is not JsonObject o || o.Count == 0 || o.First().Value is not JsonObject bounds)
+        {
+            throw new QueryException("parsing_exception", "[range] query malformed, no start_object after query name");
+        }
+        var field = o.First().Key;
+        var (mapping, terms) = Indexed(field, scope);
+        if (mapping is null) { return false; }
+        int Compare(string a, string b) => mapping.Kind is FieldKind.Number or FieldKind.Date
+            && double.TryParse(a, NumberStyles.Float, CultureInfo.InvariantCulture, out var x) && double.TryParse(b, NumberStyles.Float, CultureInfo.InvariantCulture, out var y)
+            ? x.CompareTo(y) : string.CompareOrdinal(a, b);
+        return terms.Any(t => bounds.All(kv => kv.Key switch
+        {
+            "gt" => Compare(t, Json.AsText(kv.Value) ?? "") > 0,
+            "gte" => Compare(t, Json.AsText(kv.Value) ?? "") >= 0,
+            "lt" => Compare(t, Json.AsText(kv.Value) ?? "") < 0,
+            "lte" => Compare(t, Json.AsText(kv.Value) ?? "") <= 0,
+            "format" or "boost" or "time_zone" or "relation" => true,
+            _ => throw new QueryException("parsing_exception", $"[range] query does not support [{kv.Key}]"),
+        }));
+    }
+
+    private static bool Nested(JsonNode? spec, Scope scope)
+    {
+        var path = Json.AsText(spec?["path"]) ?? throw new QueryException("parsing_exception", "[nested] requires 'path' field");
+        var inner = spec?["query"] as JsonObject ?? throw new QueryException("parsing_exception", "[nested] requires 'query' field");
+        if (!scope.Mapping.IsNested(path))
+        {
+            if (Json.IsTrue(spec?["ignore_unmapped"])) { return false; }
+            throw new ShardException("query_shard_exception", $"failed to create query: [nested] failed to find nested object under path [{path}]");
+        }
+        var container = scope.NestedPath is null ? scope.Doc.Source : scope.Node;
+        var relative = scope.NestedPath is null ? path : path[(scope.NestedPath.Length + 1)..];
+        return Values(container, relative).OfType<JsonObject>().Any(element => Matches(inner, scope with { NestedPath = path, Node = element }));
+    }
+
+    private static bool Bool(JsonObject spec, Scope scope)
     {
         static IEnumerable<JsonObject> Clauses(JsonNode? n) => n switch
         {
@@ -135,11 +379,18 @@ internal static class SearchDsl
             JsonObject o => [o],
             _ => [],
         };
-        if (!Clauses(spec["must"]).All(q => Matches(q, doc)) || !Clauses(spec["filter"]).All(q => Matches(q, doc)))
+        foreach (var (key, _) in spec)
+        {
+            if (key is not ("must" or "filter" or "should" or "must_not" or "minimum_should_match" or "boost" or "_name" or "adjust_pure_negative"))
+            {
+                throw new QueryException("parsing_exception", $"[bool] query does not support [{key}]");
+            }
+        }
+        if (!Clauses(spec["must"]).All(q => Matches(q, scope)) || !Clauses(spec["filter"]).All(q => Matches(q, scope)))
         {
             return false;
         }
-        if (Clauses(spec["must_not"]).Any(q => Matches(q, doc)))
+        if (Clauses(spec["must_not"]).Any(q => Matches(q, scope)))
         {
             return false;
         }
@@ -149,47 +400,27 @@ internal static class SearchDsl
             return true;
         }
         var hasOthers = spec["must"] is not null || spec["filter"] is not null;
-        var minimum = spec["minimum_should_match"] is JsonNode m && int.TryParse(Json.AsText(m), out var n) ? n : hasOthers ? 0 : 1;
-        return should.Count(q => Matches(q, doc)) >= minimum;
+        var minimum = Json.AsInt(spec["minimum_should_match"]) ?? (hasOthers ? 0 : 1);
+        return should.Count(q => Matches(q, scope)) >= minimum;
     }
 
-    private static bool FieldSpec(JsonNode? spec, out string field, out JsonNode? value)
-    {
-        field = "";
-        value = null;
-        if (spec is not JsonObject o || o.Count == 0)
-        {
-            throw new QueryException("query malformed, no field specified");
-        }
-        var (key, v) = o.First();
-        field = key;
-        value = v is JsonObject inner ? inner["value"] ?? inner["query"] : v;
-        return true;
-    }
+    /// <summary>The standard analyzer, closely enough: runs of letters, digits and underscores (joined across a period or
+    /// apostrophe between them), lowercased.</summary>
+    private static List<string> Analyze(string text) => Word().Matches(text).Select(m => m.Value.ToLowerInvariant()).ToList();
 
-    private static bool TermEquals(JsonNode? docValue, JsonNode? term)
-    {
-        var d = Json.AsText(docValue);
-        var t = Json.AsText(term);
-        return d == t;
-    }
+    [GeneratedRegex(@"[\p{L}\p{N}_]+(?:[.'][\p{L}\p{N}_]+)*", RegexOptions.CultureInvariant)]
+    private static partial Regex Word();
 
-    private static IEnumerable<string> Tokens(string text)
-        => text.ToLowerInvariant().Split(text.Where(c => !char.IsLetterOrDigit(c)).Distinct().ToArray(), StringSplitOptions.RemoveEmptyEntries);
-
-    /// <summary>Values at a dotted path, flattening arrays; a trailing ".keyword" is the same field.</summary>
+    /// <summary>Values at a dotted path, flattening arrays.</summary>
     public static IEnumerable<JsonNode?> Values(JsonNode? root, string path)
     {
-        if (path.EndsWith(".keyword", StringComparison.Ordinal))
-        {
-            path = path[..^".keyword".Length];
-        }
         IEnumerable<JsonNode?> current = [root];
         foreach (var part in path.Split('.'))
         {
             current = current.SelectMany(n => n switch
             {
                 JsonObject o when o.TryGetPropertyValue(part, out var child) => Flatten(child),
+                JsonArray a => a.SelectMany(Flatten).SelectMany(x => x is JsonObject xo && xo.TryGetPropertyValue(part, out var c) ? Flatten(c) : []),
                 _ => [],
             }).ToList();
         }
@@ -198,68 +429,160 @@ internal static class SearchDsl
 
     private static IEnumerable<JsonNode?> Flatten(JsonNode? n) => n is JsonArray a ? a.SelectMany(Flatten) : [n];
 
-    private static List<SearchDoc> Sort(List<SearchDoc> docs, JsonNode sort)
+    // ---------- sort ----------
+
+    private sealed record SortSpec(string Field, bool Descending, FieldMapping? Mapping);
+
+    private static List<SortSpec> SortSpecs(JsonNode sort, IndexMapping mapping, List<SearchDoc> docs)
     {
-        var specs = (sort is JsonArray a ? a.ToList() : [sort]).Select(s => s switch
+        var specs = new List<SortSpec>();
+        foreach (var s in sort is JsonArray a ? a.ToList() : [sort])
         {
-            JsonValue v => (Field: Json.AsText(v) ?? "", Desc: false),
-            JsonObject o when o.Count > 0 => (Field: o.First().Key, Desc: (Json.AsText(o.First().Value is JsonObject so ? so["order"] : o.First().Value) ?? "asc") == "desc"),
-            _ => (Field: "", Desc: false),
-        }).Where(s => s.Field.Length > 0).ToList();
-        IOrderedEnumerable<SearchDoc>? ordered = null;
-        foreach (var (field, desc) in specs)
-        {
-            Func<SearchDoc, string> key = d => Json.AsText(Values(d.Source, field).FirstOrDefault()) ?? "";
-            IComparer<string> cmp = Comparer<string>.Create(CompareMixed);
-            ordered = ordered is null
-                ? (desc ? docs.OrderByDescending(key, cmp) : docs.OrderBy(key, cmp))
-                : (desc ? ordered.ThenByDescending(key, cmp) : ordered.ThenBy(key, cmp));
+            var (field, order) = s switch
+            {
+                JsonValue v => (Json.AsText(v) ?? "", (string?)null),
+                JsonObject o when o.Count == 1 => (o.First().Key, Json.AsText(o.First().Value is JsonObject so ? so["order"] : o.First().Value)),
+                _ => throw new QueryException("parsing_exception", "malformed sort format, within the sort array, an object, or an actual string are allowed"),
+            };
+            if (order is not (null or "asc" or "desc"))
+            {
+                throw new QueryException("illegal_argument_exception", $"Unknown SortOrder [{order}]");
+            }
+            if (field is "_score" or "_doc")
+            {
+                specs.Add(new SortSpec(field, order == "desc" || (order is null && field == "_score"), null));
+                continue;
+            }
+            var sample = docs.SelectMany(d => Values(d.Source, field.EndsWith(".keyword", StringComparison.Ordinal) ? field[..^8] : field)).FirstOrDefault();
+            var fieldMapping = mapping.Resolve(field, sample);
+            if (mapping.NestedPathOf(field) is not null)
+            {
+                throw new ShardException("query_shard_exception", $"it is mandatory to set the [nested] context on the nested sort field: [{field}].");
+            }
+            if (fieldMapping is null)
+            {
+                throw new ShardException("query_shard_exception", $"No mapping found for [{field}] in order to sort on");
+            }
+            if (fieldMapping.Kind == FieldKind.Text)
+            {
+                throw new ShardException("illegal_argument_exception", $"Text fields are not optimised for operations that require per-document field data like aggregations and sorting, so these operations are disabled by default. Please use a keyword field instead. Alternatively, set fielddata=true on [{field}] in order to load field data by uninverting the inverted index. Note that this can use significant memory.");
+            }
+            specs.Add(new SortSpec(field, order == "desc", fieldMapping));
         }
-        return ordered?.ToList() ?? docs;
+        return specs;
     }
 
-    private static int CompareMixed(string? a, string? b)
-        => double.TryParse(a, out var x) && double.TryParse(b, out var y) ? x.CompareTo(y) : string.CompareOrdinal(a, b);
+    private static JsonNode? SortValue(SearchDoc doc, SortSpec spec)
+        => spec.Field switch
+        {
+            "_score" => JsonValue.Create(1.0),
+            "_doc" => JsonValue.Create(0),
+            _ => Values(doc.Source, spec.Field.EndsWith(".keyword", StringComparison.Ordinal) ? spec.Field[..^8] : spec.Field).FirstOrDefault(),
+        };
 
-    private static JsonObject FilterSource(JsonObject source, JsonNode? filter)
+    /// <summary>How a document's sort values compare to search_after's, in sort order (missing values last).</summary>
+    private static int CompareToAfter(SearchDoc doc, List<SortSpec> specs, JsonArray after)
     {
-        if (filter is null)
+        for (var i = 0; i < specs.Count; i++)
         {
-            return source;
+            var c = CompareValues(Json.AsText(SortValue(doc, specs[i])), Json.AsText(after[i]), specs[i]);
+            if (c != 0) { return specs[i].Descending ? -c : c; }
         }
-        List<string>? includes = null;
-        List<string> excludes = [];
-        switch (filter)
+        return 0;
+    }
+
+    private static int CompareValues(string? a, string? b, SortSpec spec)
+    {
+        if (a is null || b is null)
         {
-            case JsonValue v when v.TryGetValue<bool>(out var b):
-                return b ? source : [];
-            case JsonValue v:
-                includes = [Json.AsText(v) ?? ""];
-                break;
-            case JsonArray arr:
-                includes = arr.Select(x => Json.AsText(x) ?? "").ToList();
-                break;
+            return a is null && b is null ? 0 : a is null ? 1 : -1;
+        }
+        return spec.Mapping?.Kind is FieldKind.Number or FieldKind.Date
+            && double.TryParse(a, NumberStyles.Float, CultureInfo.InvariantCulture, out var p) && double.TryParse(b, NumberStyles.Float, CultureInfo.InvariantCulture, out var q)
+            ? p.CompareTo(q) : string.CompareOrdinal(a, b);
+    }
+
+    private static List<SearchDoc> Sort(List<SearchDoc> docs, List<SortSpec> specs)
+    {
+        var list = docs.Select((d, i) => (Doc: d, Index: i)).ToList();
+        list.Sort((x, y) =>
+        {
+            foreach (var spec in specs.Where(s => s.Field is not ("_score" or "_doc")))
+            {
+                var a = Json.AsText(SortValue(x.Doc, spec));
+                var b = Json.AsText(SortValue(y.Doc, spec));
+                // Missing values sort last in either direction.
+                if (a is null || b is null)
+                {
+                    if (a is null && b is null) { continue; }
+                    return a is null ? 1 : -1;
+                }
+                var c = CompareValues(a, b, spec);
+                if (c != 0) { return spec.Descending ? -c : c; }
+            }
+            return x.Index.CompareTo(y.Index);
+        });
+        return list.Select(x => x.Doc).ToList();
+    }
+
+    // ---------- _source ----------
+
+    private static SourceFilter? ParseSourceFilter(JsonNode? filter)
+    {
+        static string[] List(JsonNode? n) => n switch
+        {
+            JsonArray a => a.Select(x => Json.AsText(x) ?? "").ToArray(),
+            JsonValue v => [Json.AsText(v) ?? ""],
+            _ => [],
+        };
+        return filter switch
+        {
+            null => null,
+            JsonValue v when v.TryGetValue<bool>(out var b) => new SourceFilter(b, [], []),
+            JsonValue or JsonArray => new SourceFilter(true, List(filter), []),
+            JsonObject o => new SourceFilter(true, List(o["includes"] ?? o["include"]), List(o["excludes"] ?? o["exclude"])),
+            _ => throw new QueryException("parsing_exception", "[_source] malformed"),
+        };
+    }
+
+    /// <summary>The source with only included (when includes are given) and without excluded paths; a pattern naming an
+    /// object covers everything under it.</summary>
+    public static JsonObject FilterSource(JsonObject source, SourceFilter filter)
+        => (JsonObject)(FilterNode(source, "", filter) ?? new JsonObject());
+
+    private static JsonNode? FilterNode(JsonNode? node, string path, SourceFilter filter)
+    {
+        switch (node)
+        {
             case JsonObject o:
-                includes = (o["includes"] ?? o["include"]) switch { JsonArray i => i.Select(x => Json.AsText(x) ?? "").ToList(), JsonValue i => [Json.AsText(i) ?? ""], _ => null };
-                excludes = (o["excludes"] ?? o["exclude"]) switch { JsonArray e => e.Select(x => Json.AsText(x) ?? "").ToList(), JsonValue e => [Json.AsText(e) ?? ""], _ => [] };
-                break;
+                {
+                    var result = new JsonObject();
+                    foreach (var (k, v) in o)
+                    {
+                        var child = path.Length == 0 ? k : $"{path}.{k}";
+                        if (filter.Excludes.Any(p => Glob(p, child))) { continue; }
+                        if (filter.Includes.Length > 0 && !filter.Includes.Any(p => Glob(p, child) || p.StartsWith(child + ".", StringComparison.Ordinal) || IsUnder(child, p)))
+                        {
+                            continue;
+                        }
+                        var filtered = filter.Includes.Any(p => Glob(p, child) || IsUnder(child, p)) ? Excluded(v, child, filter) : FilterNode(v, child, filter);
+                        if (filtered is JsonObject { Count: 0 } && v is JsonObject { Count: > 0 }) { continue; }
+                        result[k] = filtered;
+                    }
+                    return result;
+                }
+            case JsonArray a:
+                return new JsonArray(a.Select(x => FilterNode(x, path, filter)).ToArray());
+            default:
+                return node?.DeepClone();
         }
-        var result = new JsonObject();
-        foreach (var (k, v) in source)
-        {
-            if (includes is not null && !includes.Any(p => Glob(p, k)))
-            {
-                continue;
-            }
-            if (excludes.Any(p => Glob(p, k)))
-            {
-                continue;
-            }
-            result[k] = v?.DeepClone();
-        }
-        return result;
     }
 
-    private static bool Glob(string pattern, string key)
-        => pattern == key || pattern == "*" || (pattern.EndsWith('*') && key.StartsWith(pattern[..^1], StringComparison.Ordinal)) || pattern.StartsWith(key + ".", StringComparison.Ordinal);
+    private static JsonNode? Excluded(JsonNode? node, string path, SourceFilter filter)
+        => filter.Excludes.Length == 0 ? node?.DeepClone() : FilterNode(node, path, filter with { Includes = [] });
+
+    private static bool IsUnder(string path, string pattern) => path.StartsWith(pattern + ".", StringComparison.Ordinal);
+
+    private static bool Glob(string pattern, string path)
+        => pattern == path || Regex.IsMatch(path, "^" + Regex.Escape(pattern).Replace("\\*", ".*", StringComparison.Ordinal) + "$", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
 }

@@ -3,27 +3,41 @@ using FlowFramework.Simulator.Cluster;
 
 namespace FlowFramework.Simulator.Flow;
 
-/// <summary>DeleteWorkflowTransportAction: deletes the template and, when FlowFrameworkIndicesHandler
-/// #canDeleteWorkflowStateDoc allows it (clear_status or no resources, and not IN_PROGRESS), the state document.
-/// The resources themselves are never touched.</summary>
-internal sealed class DeleteWorkflow(WorkflowIndices indices)
+/// <summary>DeleteWorkflowTransportAction: deletes the template (core's DeleteResponse, 200 also for not_found) and, in
+/// parallel and without waiting for it, the state document when FlowFrameworkIndicesHandler#canDeleteWorkflowStateDoc
+/// allows it: clear_status or no resources, and not IN_PROGRESS. The resources themselves are never touched.</summary>
+internal sealed class DeleteWorkflow(WorkflowIndices indices, IHoldPoints holds)
 {
-    public OpResult Execute(string id, string? tenant, bool clearStatus)
+    /// <param name="clearStatus">The raw <c>clear_status</c> parameter (Booleans#parseBoolean with default false).</param>
+    public OpResult Execute(string id, string? tenant, string? clearStatus)
     {
         var store = indices.Store;
+        bool clear;
         lock (store.Gate)
         {
             if (!store.Data.TemplatesIndexExists)
             {
                 return OpResult.Flow(404, "There are no templates in the global context");
             }
+        }
+        switch (clearStatus)
+        {
+            case null or "" or "false": clear = false; break;
+            case "true": clear = true; break;
+            default:
+                // An IllegalArgumentException in the transport action, re-wrapped by RestDeleteWorkflowAction.
+                return OpResult.Flow(400, "Failed to get workflow.");
+        }
+        OpResult answer;
+        lock (store.Gate)
+        {
             var found = store.Data.Templates.TryGetValue(id, out var doc);
             if (indices.MultiTenancy)
             {
                 // ParseUtils#resolveUserAndExecute → getWorkflow on the state index when clear_status=true, else on the
                 // templates index: a missing doc is 404 and another tenant's doc 403, before anything is deleted.
-                var owner = clearStatus ? store.Data.States.GetValueOrDefault(id)?.Tenant : doc?.Tenant;
-                var exists = clearStatus ? store.Data.States.ContainsKey(id) : found;
+                var owner = clear ? store.Data.States.GetValueOrDefault(id)?.Tenant : doc?.Tenant;
+                var exists = clear ? store.Data.States.ContainsKey(id) : found;
                 if (!exists) { return OpResult.Flow(404, WorkflowIndices.MissingForAccessCheck(id)); }
                 if (owner != tenant) { return OpResult.Flow(403, "No permission to access this resource"); }
             }
@@ -32,13 +46,9 @@ internal sealed class DeleteWorkflow(WorkflowIndices indices)
             {
                 version = doc!.Version + 1;
                 store.Data.Templates.Remove(id);
+                store.Commit();
             }
-            if (store.Data.States.TryGetValue(id, out var state) && (clearStatus || state.Resources.Count == 0) && state.Progress != "IN_PROGRESS")
-            {
-                store.Data.States.Remove(id);
-            }
-            store.Commit();
-            return OpResult.Success(new JsonObject
+            answer = OpResult.Success(new JsonObject
             {
                 ["_index"] = WorkflowIndices.TemplatesIndex,
                 ["_id"] = id,
@@ -48,6 +58,21 @@ internal sealed class DeleteWorkflow(WorkflowIndices indices)
                 ["_seq_no"] = store.NextSeqNo(),
                 ["_primary_term"] = 1,
             });
+        }
+        _ = Afterwards.Run(holds, HoldPoint.BeforeStateWrite, id, store.Config.StateWriteLagMs, CancellationToken.None, () => DeleteStateIfAllowed(id, clear));
+        return answer;
+    }
+
+    private void DeleteStateIfAllowed(string id, bool clear)
+    {
+        var store = indices.Store;
+        lock (store.Gate)
+        {
+            if (store.Data.States.TryGetValue(id, out var state) && (clear || state.Resources.Count == 0) && state.Progress != "IN_PROGRESS")
+            {
+                store.Data.States.Remove(id);
+                store.Commit();
+            }
         }
     }
 }

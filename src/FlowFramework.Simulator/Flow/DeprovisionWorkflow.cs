@@ -143,20 +143,7 @@ internal sealed class DeprovisionWorkflow(WorkflowIndices indices, DeprovisionSt
         }
         // The tried-and-failed ones (in the reversed order they ran), then the skipped ones; COMPLETED/DONE; error kept.
         List<ResourceCreated> stored = [.. remaining, .. skipped];
-        var lag = store.Config.StateWriteLagMs;
-        if (lag == 0 && !holds.IsArmed(HoldPoint.BeforeStateWrite, id))
-        {
-            WritePartialState(id, stored);
-        }
-        else
-        {
-            _ = Task.Run(async () =>
-            {
-                await holds.WaitAsync(HoldPoint.BeforeStateWrite, id, token).ConfigureAwait(false);
-                await Task.Delay(lag, token).ConfigureAwait(false);
-                WritePartialState(id, stored);
-            }, CancellationToken.None);
-        }
+        _ = Afterwards.Run(holds, HoldPoint.BeforeStateWrite, id, store.Config.StateWriteLagMs, token, () => WritePartialState(id, stored));
         return OpResult.Flow(remaining.Count > 0 ? 202 : 403, PartialMessage(remaining, skipped));
     }
 

@@ -14,7 +14,7 @@ internal sealed class FlowFrameworkPlugin
         Reprovision = new ReprovisionWorkflow(Indices, runner);
         Create = new CreateWorkflow(Indices, Provision, Reprovision);
         Deprovision = new DeprovisionWorkflow(Indices, new DeprovisionSteps(ml, core), TenantSlots, pools.Deprovision, holds);
-        Delete = new DeleteWorkflow(Indices);
+        Delete = new DeleteWorkflow(Indices, holds);
         Get = new GetWorkflow(Indices);
         GetState = new GetWorkflowState(Indices);
         Search = new SearchWorkflow(Indices);

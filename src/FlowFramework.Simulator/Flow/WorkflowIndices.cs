@@ -198,30 +198,32 @@ internal sealed class WorkflowIndices(ClusterStore store, bool multiTenancy)
         store.Commit();
     }
 
-    public List<SearchDoc> TemplateDocs(string? tenant, SimUser? caller)
+    /// <summary>The template documents as stored (with user and credentials; the search's source filter removes them).</summary>
+    public List<SearchDoc> TemplateDocs(string? tenant)
     {
         lock (store.Gate)
         {
             return store.Data.Templates.Values.Where(t => !multiTenancy || t.Tenant == tenant).OrderBy(t => t.Created)
                 .Select(t =>
                 {
-                    var source = TemplateView(t, caller, redactCredentials: caller is not null && !caller.IsAdmin);
+                    var source = (JsonObject)t.Template.DeepClone();
+                    if (t.User is not null) { source["user"] = t.User.DeepClone(); }
+                    source["created_time"] = t.Created;
+                    source["last_updated_time"] = t.Updated;
+                    if (t.LastProvisioned is not null) { source["last_provisioned_time"] = t.LastProvisioned; }
+                    if (t.Tenant is not null) { source["tenant_id"] = t.Tenant; }
                     return new SearchDoc(TemplatesIndex, t.Id, t.Version, t.SeqNo, source);
                 }).ToList();
         }
     }
 
-    public List<SearchDoc> StateDocs(string? tenant, SimUser? caller)
+    /// <summary>The state documents as stored.</summary>
+    public List<SearchDoc> StateDocs(string? tenant)
     {
         lock (store.Gate)
         {
             return store.Data.States.Values.Where(s => !multiTenancy || s.Tenant == tenant)
-                .Select(s =>
-                {
-                    var source = s.ToJson(all: true);
-                    if (caller is not null && !caller.IsAdmin) { source.Remove("user"); }
-                    return new SearchDoc(StateIndex, s.Id, s.Version, s.SeqNo, source);
-                }).ToList();
+                .Select(s => new SearchDoc(StateIndex, s.Id, s.Version, s.SeqNo, s.ToJson(all: true))).ToList();
         }
     }
 }

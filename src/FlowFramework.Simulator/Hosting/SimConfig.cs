@@ -26,7 +26,8 @@ internal sealed class SimConfig
     /// <summary>A deployment stays DEPLOYING for this long before it completes.</summary>
     public int DeployLagMs { get => Volatile.Read(ref _deployLagMs); set => Volatile.Write(ref _deployLagMs, Math.Max(0, value)); }
 
-    /// <summary>After a partial deprovision has answered, its final state write lands this much later.</summary>
+    /// <summary>State writes the server does not await land this much later: the final state after a partial deprovision,
+    /// and the state delete that follows a workflow delete.</summary>
     public int StateWriteLagMs { get => Volatile.Read(ref _stateWriteLagMs); set => Volatile.Write(ref _stateWriteLagMs, Math.Max(0, value)); }
 
     public int ProvisionDelayMs { get => Volatile.Read(ref _provisionDelayMs); set => Volatile.Write(ref _provisionDelayMs, Math.Max(0, value)); }

@@ -34,9 +34,16 @@ internal sealed class SimulatorNode
     /// the tenants' deprovision slots are free again.</summary>
     public void Reset()
     {
+        Stop();
+        Store.Reset();
+    }
+
+    /// <summary>What a node shutdown does to work in progress: the pool drops it (requests held there lose their
+    /// connection), deployments stop, and the tenants' slots are gone with the process.</summary>
+    public void Stop()
+    {
         Pools.Restart();
         _ml.Restart();
         _flow.TenantSlots.Clear();
-        Store.Reset();
     }
 }

@@ -15,10 +15,12 @@ namespace FlowFramework.Simulator.Hosting;
 public sealed class SimulatorServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private readonly Action _stopNode;
 
-    private SimulatorServer(WebApplication app, Uri baseAddress, string? thumbprint)
+    private SimulatorServer(WebApplication app, Action stopNode, Uri baseAddress, string? thumbprint)
     {
         _app = app;
+        _stopNode = stopNode;
         BaseAddress = baseAddress;
         CertificateThumbprint = thumbprint;
     }
@@ -54,13 +56,19 @@ public sealed class SimulatorServer : IAsyncDisposable
         });
         var app = builder.Build();
         var gates = new Gates();
-        var layer = new SimulatorLayer(new SimulatorNode(options, gates), gates, options.Faults);
+        var node = new SimulatorNode(options, gates);
+        var layer = new SimulatorLayer(node, gates, options.Faults);
         app.Run(layer.HandleAsync);
         await app.StartAsync(ct);
         var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var uri = new Uri(bound.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal));
         var baseAddress = new Uri($"{(certificate is null ? "http" : "https")}://127.0.0.1:{uri.Port}");
-        return new SimulatorServer(app, baseAddress, certificate is null ? null : Convert.ToHexString(certificate.GetCertHash(HashAlgorithmName.SHA256)));
+        void StopNode()
+        {
+            gates.Release(null, null);
+            node.Stop();
+        }
+        return new SimulatorServer(app, StopNode, baseAddress, certificate is null ? null : Convert.ToHexString(certificate.GetCertHash(HashAlgorithmName.SHA256)));
     }
 
     private static (string Host, int Port) ResolveEndpoint(SimulatorOptions options)
@@ -89,6 +97,9 @@ public sealed class SimulatorServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // Requests held in the node (a hung deprovision pool, a gate) end as on a node shutdown, so Kestrel need not
+        // wait for them.
+        _stopNode();
         await _app.StopAsync();
         await _app.DisposeAsync();
     }

@@ -60,6 +60,26 @@ internal static class CoreChecks
         }
     }
 
+    /// <summary>RestRequest#contentOrSourceParamParser: the body, or the <c>source</c> parameter; neither is core's 400.</summary>
+    public static SimResponse? ContentOrSourceParam(SimRequest req, out JsonNode? body)
+    {
+        body = null;
+        var text = req.HasBody ? req.BodyText : req.Param("source");
+        if (text is null)
+        {
+            return SimResponse.Core(400, "parse_exception", "request body or source parameter is required");
+        }
+        try
+        {
+            body = JsonNode.Parse(text);
+            return null;
+        }
+        catch (System.Text.Json.JsonException ex)
+        {
+            return SimResponse.Core(400, "json_parse_exception", ex.Message);
+        }
+    }
+
     public static SimResponse IllegalArgument(string reason) => SimResponse.Core(400, "illegal_argument_exception", reason);
 
     /// <summary>Core's boolean parameter parsing: absent = default, empty = true, otherwise exactly true/false.</summary>

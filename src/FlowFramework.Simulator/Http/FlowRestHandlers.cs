@@ -212,12 +212,10 @@ internal sealed class FlowRestHandlers(FlowFrameworkPlugin flow, UseCaseCatalogu
 
     private SimResponse Delete(SimRequest req, string id)
     {
-        var clear = CoreChecks.ParseBool(req, "clear_status", false, out var boolError);
-        if (boolError is not null) { return boolError; }
         if (CoreChecks.Unrecognized(req, "workflow_id", "clear_status") is { } bad) { return bad; }
         if (TenantError(req) is { } te) { return te; }
         if (Denied(req, Permission.FlowWrite) is { } denied) { return denied; }
-        return SimResponse.From(flow.Delete.Execute(id, req.Tenant, clear));
+        return SimResponse.From(flow.Delete.Execute(id, req.Tenant, req.Param("clear_status")));
     }
 
     // ---------- search / steps (RestSearchWorkflowAction, RestSearchWorkflowStateAction, RestGetWorkflowStepAction) ----------
@@ -230,15 +228,7 @@ internal sealed class FlowRestHandlers(FlowFrameworkPlugin flow, UseCaseCatalogu
         {
             return CoreChecks.Security(req, state ? "cluster:admin/opensearch/flow_framework/workflow_state/search" : "cluster:admin/opensearch/flow_framework/workflow/search");
         }
-        JsonNode? body;
-        try
-        {
-            body = req.HasBody ? req.JsonBody() : req.Param("source") is { } src ? JsonNode.Parse(src) : null;
-        }
-        catch (Exception ex) when (ex is BodyParseException or System.Text.Json.JsonException)
-        {
-            return SimResponse.Core(400, "parse_exception", "Failed to parse content to map");
-        }
+        if (CoreChecks.ContentOrSourceParam(req, out var body) is { } error) { return error; }
         return SimResponse.From(flow.Search.Execute(state, body, req.Tenant, req.User));
     }
 

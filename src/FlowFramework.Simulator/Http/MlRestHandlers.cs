@@ -27,8 +27,8 @@ internal sealed class MlRestHandlers(MlService ml, bool multiTenancy)
         {
             if (m is not ("GET" or "POST")) { return CoreChecks.WrongMethod(req, "GET", "POST"); }
             if (user is not null && !user.Can(Permission.MlRead)) { return CoreChecks.Security(req, $"cluster:admin/opensearch/ml/{kind}/search"); }
-            var body = CoreChecks.ObjectBody(req, out var err);
-            return err ?? Result(SearchDsl.Search(body, ml.SearchDocs(kind, tenant)));
+            if (CoreChecks.ContentOrSourceParam(req, out var body) is { } err) { return err; }
+            return Result(ml.Search(kind, body, tenant));
         }
         switch (kind)
         {

@@ -1,0 +1,36 @@
+using System.Text.Json.Nodes;
+using FlowFramework.Simulator.Cluster;
+using FlowFramework.Simulator.Security;
+using FlowFramework.Simulator.Common;
+using static System.FormattableString;
+
+namespace FlowFramework.Simulator.Ml;
+
+/// <summary>The ML Commons search APIs (RestMLSearch*Action) over each ML index and its mapping.</summary>
+internal sealed partial class MlService
+{
+    /// <summary>The ML search APIs (RestMLSearch*Action): a query over one ML index with its mapping.</summary>
+    public OpResult Search(string kind, JsonNode? query, string? tenant)
+    {
+        List<SearchDoc> docs;
+        lock (store.Gate)
+        {
+            bool Visible(string? t) => !multiTenancy || t == tenant;
+            docs = kind switch
+            {
+                "connectors" => store.Data.Connectors.Values.Where(c => Visible(c.Tenant)).Select(c => new SearchDoc(ConnectorIndex, c.Id, c.Version, 0, ConnectorSource(c))).ToList(),
+                "models" => store.Data.Models.Values.Where(m => Visible(m.Tenant)).Select(m => new SearchDoc(ModelIndex, m.Id, m.Version, 0, ModelSource(m))).ToList(),
+                "model_groups" => store.Data.ModelGroups.Values.Where(g => Visible(g.Tenant)).Select(g => new SearchDoc(ModelGroupIndex, g.Id, g.Version, 0, GroupSource(g))).ToList(),
+                _ => store.Data.Agents.Values.Where(a => Visible(a.Tenant)).Select(a => new SearchDoc(AgentIndex, a.Id, a.Version, 0, AgentSource(a))).ToList(),
+            };
+        }
+        var (index, mapping) = kind switch
+        {
+            "connectors" => (ConnectorIndex, IndexMapping.Connectors),
+            "models" => (ModelIndex, IndexMapping.Models),
+            "model_groups" => (ModelGroupIndex, IndexMapping.ModelGroups),
+            _ => (AgentIndex, IndexMapping.Agents),
+        };
+        return SearchDsl.Search(query, new SearchRequest(index, mapping, docs, Versions: false));
+    }
+}
