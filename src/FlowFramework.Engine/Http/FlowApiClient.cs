@@ -32,6 +32,7 @@ namespace FlowFramework.Engine
         private readonly Action<FlowRequestRecord>? _observer;
         private readonly AuthenticationHeaderValue? _authorization;
         private readonly string? _tenantId;
+        private readonly Auth.FlowHttpPipeline _pipeline;
 
         public FlowApiClient(FlowClientOptions options)
         {
@@ -61,20 +62,8 @@ namespace FlowFramework.Engine
             _tenantId = string.IsNullOrEmpty(options.TenantId) ? null : options.TenantId;
             _authorization = options.Credential is null ? null : BuildBasicAuth(options.Credential);
 
-            if (options.Handler is not null)
-            {
-                _http = new HttpClient(options.Handler, disposeHandler: false);
-            }
-            else
-            {
-                var handler = new HttpClientHandler();
-                if (options.SkipCertificateCheck)
-                {
-                    handler.ServerCertificateCustomValidationCallback = (_, _, _, _) => true;
-                }
-
-                _http = new HttpClient(handler, disposeHandler: true);
-            }
+            _pipeline = Auth.FlowHttpPipeline.Create(options);
+            _http = new HttpClient(_pipeline.Handler, disposeHandler: _pipeline.OwnsHandler);
 
             _http.Timeout = Timeout.InfiniteTimeSpan;
         }
@@ -200,6 +189,11 @@ namespace FlowFramework.Engine
                     workflowId: workflowId,
                     innerException: ex);
             }
+            catch (HttpRequestException ex) when (_pipeline.Trust?.TakeRejection() is { } rejection)
+            {
+                Observe(method, shownPath, null, started, "server certificate not trusted");
+                throw new FlowApiException(FlowErrorKind.Tls, rejection.Describe(), workflowId: workflowId, innerException: ex);
+            }
             catch (HttpRequestException ex)
             {
                 var why = Describe(ex);
@@ -298,7 +292,7 @@ namespace FlowFramework.Engine
             {
                 400 => FlowErrorKind.BadRequest,
                 401 => FlowErrorKind.Authentication,
-                403 => FlowErrorKind.Forbidden,
+                403 => Auth.AwsErrorText.IsAuthenticationFailure(ResponseReader.ReadErrorMessage(response.Body)) ? FlowErrorKind.Authentication : FlowErrorKind.Forbidden,
                 404 => FlowErrorKind.NotFound,
                 408 => FlowErrorKind.Timeout,
                 429 => FlowErrorKind.Throttled,

@@ -23,5 +23,7 @@ namespace FlowFramework.Engine
         BadRequest,
         /// <summary>500 and other 5xx.</summary>
         ServerError,
+        /// <summary>The server's certificate does not chain to the given certificate authority bundle.</summary>
+        Tls,
     }
 }
