@@ -87,7 +87,7 @@ namespace FlowFramework.Engine
                     collection.Add(new X509Certificate2(bytes));
                 }
             }
-            catch (Exception ex) when (ex is FormatException || ex is CryptographicException)
+            catch (Exception ex) when (ex is FormatException || ex is CryptographicException || ex is ArgumentException)
             {
                 throw new FlowAuthSetupException(FlowAuthSetupFailure.CertificateAuthorityUnreadable,
                     "The certificate authority bundle '" + path + "' could not be read: " + ex.Message + ".", path, ex);
