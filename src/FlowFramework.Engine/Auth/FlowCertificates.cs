@@ -172,14 +172,22 @@ namespace FlowFramework.Engine
 
         private static byte[] ReadFile(string path, FlowAuthSetupFailure failure, string what)
         {
+            byte[] bytes;
             try
             {
-                return File.ReadAllBytes(path);
+                bytes = File.ReadAllBytes(path);
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is ArgumentException || ex is NotSupportedException || ex is SecurityException)
             {
                 throw new FlowAuthSetupException(failure, "The " + what + " file '" + path + "' could not be read: " + ex.Message, path, ex);
             }
+
+            if (bytes.Length == 0)
+            {
+                throw new FlowAuthSetupException(failure, "The " + what + " file '" + path + "' is empty.", path);
+            }
+
+            return bytes;
         }
 
         private static bool IsPem(byte[] bytes) => Encoding.ASCII.GetString(bytes, 0, Math.Min(bytes.Length, 4096)).Contains("-----BEGIN");
