@@ -6,7 +6,7 @@ using FlowFramework.Internal;
 namespace FlowFramework.Commands
 {
     /// <summary>Checks a cluster with GET / and makes it the session's default connection.</summary>
-    [Cmdlet(VerbsCommunications.Connect, "FlowCluster")]
+    [Cmdlet(VerbsCommunications.Connect, "FlowCluster", DefaultParameterSetName = ConnectParameterSets.Default)]
     [OutputType(typeof(FlowConnection))]
     public sealed class ConnectFlowClusterCommand : FlowCmdletBase
     {
@@ -14,12 +14,80 @@ namespace FlowFramework.Commands
         [AllowEmptyString]
         public string? Uri { get; set; }
 
-        [Parameter]
+        [Parameter(ParameterSetName = ConnectParameterSets.Default)]
+        [Parameter(ParameterSetName = ConnectParameterSets.Trust)]
+        [Parameter(ParameterSetName = ConnectParameterSets.Certificate)]
+        [Parameter(ParameterSetName = ConnectParameterSets.CertificateTrust)]
+        [Parameter(ParameterSetName = ConnectParameterSets.CertificateFile)]
+        [Parameter(ParameterSetName = ConnectParameterSets.CertificateFileTrust)]
         [Credential]
         public PSCredential? Credential { get; set; }
 
-        [Parameter]
+        [Parameter(ParameterSetName = ConnectParameterSets.Default)]
+        [Parameter(ParameterSetName = ConnectParameterSets.Aws)]
+        [Parameter(ParameterSetName = ConnectParameterSets.AwsCredential)]
+        [Parameter(ParameterSetName = ConnectParameterSets.Certificate)]
+        [Parameter(ParameterSetName = ConnectParameterSets.CertificateFile)]
+        [Parameter(ParameterSetName = ConnectParameterSets.Token)]
         public SwitchParameter SkipCertificateCheck { get; set; }
+
+        [Parameter(ParameterSetName = ConnectParameterSets.Aws)]
+        [Parameter(ParameterSetName = ConnectParameterSets.AwsTrust)]
+        [Parameter(ParameterSetName = ConnectParameterSets.AwsCredential)]
+        [Parameter(ParameterSetName = ConnectParameterSets.AwsCredentialTrust)]
+        [ValidatePattern("^[a-z]{2}(-[a-z]+)+-[0-9]+$")]
+        public string? AwsRegion { get; set; }
+
+        [Parameter(ParameterSetName = ConnectParameterSets.Aws)]
+        [Parameter(ParameterSetName = ConnectParameterSets.AwsTrust)]
+        [Parameter(ParameterSetName = ConnectParameterSets.AwsCredential)]
+        [Parameter(ParameterSetName = ConnectParameterSets.AwsCredentialTrust)]
+        [ValidateSet("es", "aoss")]
+        public string AwsService { get; set; } = "es";
+
+        [Parameter(ParameterSetName = ConnectParameterSets.Aws)]
+        [Parameter(ParameterSetName = ConnectParameterSets.AwsTrust)]
+        [ValidateNotNullOrEmpty]
+        public string? AwsProfile { get; set; }
+
+        /// <summary>An Amazon.Runtime.AWSCredentials object or a PSCredential; typed object so loading the module never needs AWSSDK.Core.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = ConnectParameterSets.AwsCredential)]
+        [Parameter(Mandatory = true, ParameterSetName = ConnectParameterSets.AwsCredentialTrust)]
+        [ValidateNotNull]
+        public object? AwsCredential { get; set; }
+
+        [Parameter(Mandatory = true, ParameterSetName = ConnectParameterSets.Certificate)]
+        [Parameter(Mandatory = true, ParameterSetName = ConnectParameterSets.CertificateTrust)]
+        [ValidateNotNull]
+        public System.Security.Cryptography.X509Certificates.X509Certificate2? Certificate { get; set; }
+
+        [Parameter(Mandatory = true, ParameterSetName = ConnectParameterSets.CertificateFile)]
+        [Parameter(Mandatory = true, ParameterSetName = ConnectParameterSets.CertificateFileTrust)]
+        [ValidateNotNullOrEmpty]
+        public string? CertificatePath { get; set; }
+
+        [Parameter(ParameterSetName = ConnectParameterSets.CertificateFile)]
+        [Parameter(ParameterSetName = ConnectParameterSets.CertificateFileTrust)]
+        [ValidateNotNullOrEmpty]
+        public string? CertificateKeyPath { get; set; }
+
+        [Parameter(ParameterSetName = ConnectParameterSets.CertificateFile)]
+        [Parameter(ParameterSetName = ConnectParameterSets.CertificateFileTrust)]
+        public System.Security.SecureString? CertificatePassword { get; set; }
+
+        [Parameter(Mandatory = true, ParameterSetName = ConnectParameterSets.Trust)]
+        [Parameter(Mandatory = true, ParameterSetName = ConnectParameterSets.AwsTrust)]
+        [Parameter(Mandatory = true, ParameterSetName = ConnectParameterSets.AwsCredentialTrust)]
+        [Parameter(Mandatory = true, ParameterSetName = ConnectParameterSets.CertificateTrust)]
+        [Parameter(Mandatory = true, ParameterSetName = ConnectParameterSets.CertificateFileTrust)]
+        [Parameter(Mandatory = true, ParameterSetName = ConnectParameterSets.TokenTrust)]
+        [ValidateNotNullOrEmpty]
+        public string? CertificateAuthorityPath { get; set; }
+
+        [Parameter(Mandatory = true, ParameterSetName = ConnectParameterSets.Token)]
+        [Parameter(Mandatory = true, ParameterSetName = ConnectParameterSets.TokenTrust)]
+        [ValidateNotNull]
+        public System.Security.SecureString? Token { get; set; }
 
         [Parameter]
         [ValidateNotNullOrEmpty]
@@ -44,12 +112,23 @@ namespace FlowFramework.Commands
                 return;
             }
 
-            if (Credential != null && uri!.Scheme == System.Uri.UriSchemeHttp && !uri.IsLoopback)
+            if ((Credential != null || Token != null) && uri!.Scheme == System.Uri.UriSchemeHttp && !uri.IsLoopback)
             {
                 WriteWarning($"The credentials for {uri} will be sent over plain http; use https for a cluster that is not on this machine.");
             }
 
-            var connection = new FlowConnection(uri!, Credential, SkipCertificateCheck, TenantId, TimeoutSec);
+            SignIn signIn;
+            try
+            {
+                signIn = ConnectAuthentication.Build(this, uri!);
+            }
+            catch (FlowAuthSetupException ex)
+            {
+                ThrowTerminatingError(AuthErrors.FromSetup(ex, uri!));
+                return;
+            }
+
+            var connection = new FlowConnection(uri!, Credential, SkipCertificateCheck, TenantId, TimeoutSec) { SignIn = signIn };
             FlowClusterInfo info;
             try
             {

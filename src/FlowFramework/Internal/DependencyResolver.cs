@@ -99,8 +99,8 @@ namespace FlowFramework.Internal
             {
                 var name = Path.GetFileNameWithoutExtension(file);
                 // The runtime's own (newer) System.* copies serve everybody; loading ours beside them would
-                // split type identity between the engine and PowerShell.
-                if (provided.Contains(name))
+                // split type identity between the engine and PowerShell. The AWS SDK waits for a SigV4 connection.
+                if (provided.Contains(name) || AwsSdkLoader.IsLoadedOnDemand(name))
                 {
                     continue;
                 }
@@ -136,6 +136,16 @@ namespace FlowFramework.Internal
         {
             var path = Path.Combine(DependencyDirectory, name.Name + ".dll");
             return File.Exists(path) ? LoadIntoIsolatedContext(path) : null;
+        }
+
+        /// <summary>Loads a shipped assembly into the engine's context now (the AWS SDK, before the first SigV4 connection).</summary>
+        internal static void LoadNow(string assemblyName)
+        {
+            var path = Path.Combine(DependencyDirectory, assemblyName + ".dll");
+            if (s_isolatedContext is not null && File.Exists(path))
+            {
+                LoadIntoIsolatedContext(path);
+            }
         }
 
         private static Assembly LoadIntoIsolatedContext(string path)

@@ -36,6 +36,11 @@ namespace FlowFramework.Internal
 
         internal static ErrorRecord FromApiException(FlowApiException ex, object? target, FlowConnection connection)
         {
+            if (AuthErrors.TryCreate(ex, target, connection) is { } signInError)
+            {
+                return signInError;
+            }
+
             var server = string.IsNullOrEmpty(ex.ServerMessage) ? string.Empty : $" The server said: {ex.ServerMessage}";
             var status = ex.StatusCode is int code ? $" (HTTP {code})" : string.Empty;
             var where = connection.Uri.ToString();
