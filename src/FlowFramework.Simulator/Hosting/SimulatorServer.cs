@@ -40,8 +40,8 @@ public sealed class SimulatorServer : IAsyncDisposable
             builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
             builder.Logging.SetMinimumLevel(parsed);
         }
-        X509Certificate2? certificate = options.Tls ? CreateCertificate() : null;
         var (host, port, scheme) = ResolveEndpoint(options);
+        X509Certificate2? certificate = options.Tls ? Security.SimulatorTls.ServerCertificate(options.Security) : null;
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
@@ -49,7 +49,7 @@ public sealed class SimulatorServer : IAsyncDisposable
             var address = host == "localhost" ? IPAddress.Loopback : IPAddress.Parse(host);
             k.Listen(address, port, listen =>
             {
-                if (certificate is not null) { listen.UseHttps(certificate); }
+                if (certificate is not null) { listen.UseHttps(https => Security.SimulatorTls.Configure(https, certificate, options.Security)); }
             });
         });
         _ = scheme;
@@ -72,19 +72,6 @@ public sealed class SimulatorServer : IAsyncDisposable
             return (first.Host, first.Port, first.Scheme);
         }
         return ("127.0.0.1", options.Port ?? 9200, options.Tls ? "https" : "http");
-    }
-
-    private static X509Certificate2 CreateCertificate()
-    {
-        using var key = RSA.Create(2048);
-        var request = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        var san = new SubjectAlternativeNameBuilder();
-        san.AddDnsName("localhost");
-        san.AddIpAddress(IPAddress.Loopback);
-        request.CertificateExtensions.Add(san.Build());
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, false));
-        using var cert = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
-        return X509CertificateLoader.LoadPkcs12(cert.Export(X509ContentType.Pkcs12), null);
     }
 
     public Task WaitForShutdownAsync(CancellationToken ct) => _app.WaitForShutdownAsync(ct);

@@ -20,6 +20,7 @@ internal sealed class Dispatcher
     private readonly FaultTable _faults = new();
     private readonly string _clusterUuid = Ids.New()[..20] + "Aw";
     private readonly Dictionary<string, SimUser> _users;
+    private readonly Security.SecurityGate _security;
 
     public Dispatcher(SimulatorOptions options)
     {
@@ -32,6 +33,7 @@ internal sealed class Dispatcher
         _mlCore = new MlCoreApi(ml, core, options.MultiTenancy);
         _users = options.Users.GroupBy(u => u.Name).ToDictionary(g => g.Key, g => g.Last(), StringComparer.Ordinal);
         foreach (var f in options.Faults) { _faults.Add(f); }
+        _security = new Security.SecurityGate(options, TimeProvider.System);
     }
 
     internal ClusterStore Store => _store;
@@ -60,7 +62,16 @@ internal sealed class Dispatcher
             {
                 await Task.Delay(_options.Config.LatencyMs, ctx.RequestAborted);
             }
-            var user = Authenticate(ctx, out var authFailed);
+            // SigV4, client certificates and bearer tokens (Security/) come before basic auth.
+            var (signedIn, rejected) = await _security.AuthenticateAsync(ctx);
+            if (rejected is not null)
+            {
+                status = rejected.Status;
+                await WriteAsync(ctx, rejected, ctx.RequestAborted);
+                return;
+            }
+            var authFailed = false;
+            var user = signedIn ?? Authenticate(ctx, out authFailed);
             entry.User = user?.Name ?? (authFailed ? null : null);
             var fault = _faults.Match(ctx.Request.Method, path);
             if (fault is not null)
@@ -314,6 +325,8 @@ internal sealed class Dispatcher
                 {
                     return SimResponse.With(400, new JsonObject { ["error"] = ex.Message });
                 }
+            case ("/_simulator/aws/expire-tokens", "POST"):
+                return _security.ExpireAwsTokens();
             case ("/_simulator/faults", "DELETE"):
                 _faults.Clear();
                 return SimResponse.Ok(new JsonObject { ["acknowledged"] = true });
