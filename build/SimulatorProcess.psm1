@@ -21,11 +21,14 @@ function Start-FlowSimulator {
     $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSec)
     $lines = [System.Collections.Generic.List[string]]::new()
     $ready = $false
+    $read = $null
     try {
         while ([DateTime]::UtcNow -lt $deadline) {
-            $read = $process.StandardOutput.ReadLineAsync()
+            # A read still pending after a second is waited on again, never started twice (the reader allows one at a time).
+            if ($null -eq $read) { $read = $process.StandardOutput.ReadLineAsync() }
             if (-not $read.Wait([TimeSpan]::FromSeconds(1))) { continue }
             $line = $read.Result
+            $read = $null
             if ($null -eq $line) { break }
             $lines.Add($line)
             if ($line -match 'listening on (https?://\S+)') {
