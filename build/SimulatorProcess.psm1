@@ -33,10 +33,11 @@ function Start-FlowSimulator {
             $lines.Add($line)
             if ($line -match 'listening on (https?://\S+)') {
                 $url = $Matches[1]
-                # Keep draining stdout so the simulator never blocks on a full pipe.
-                $null = $process.StandardOutput.ReadToEndAsync()
+                # Keep draining stdout so the simulator never blocks on a full pipe; the rest of its log is
+                # LaterOutput (and StandardError) once it has stopped.
+                $rest = $process.StandardOutput.ReadToEndAsync()
                 $ready = $true
-                return [pscustomobject]@{ Url = $url; Process = $process; Output = $lines }
+                return [pscustomobject]@{ Url = $url; Process = $process; Output = $lines; LaterOutput = $rest; StandardError = $errors }
             }
         }
         throw "The simulator did not start within $TimeoutSec s: $($lines -join "`n") $(if ($errors.IsCompleted) { $errors.Result })"

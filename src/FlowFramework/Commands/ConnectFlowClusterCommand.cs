@@ -15,77 +15,53 @@ namespace FlowFramework.Commands
         public string? Uri { get; set; }
 
         [Parameter(ParameterSetName = ConnectParameterSets.Default)]
-        [Parameter(ParameterSetName = ConnectParameterSets.Trust)]
         [Parameter(ParameterSetName = ConnectParameterSets.Certificate)]
-        [Parameter(ParameterSetName = ConnectParameterSets.CertificateTrust)]
         [Parameter(ParameterSetName = ConnectParameterSets.CertificateFile)]
-        [Parameter(ParameterSetName = ConnectParameterSets.CertificateFileTrust)]
         [Credential]
         public PSCredential? Credential { get; set; }
 
-        [Parameter(ParameterSetName = ConnectParameterSets.Default)]
-        [Parameter(ParameterSetName = ConnectParameterSets.Aws)]
-        [Parameter(ParameterSetName = ConnectParameterSets.AwsCredential)]
-        [Parameter(ParameterSetName = ConnectParameterSets.Certificate)]
-        [Parameter(ParameterSetName = ConnectParameterSets.CertificateFile)]
-        [Parameter(ParameterSetName = ConnectParameterSets.Token)]
+        [Parameter]
         public SwitchParameter SkipCertificateCheck { get; set; }
 
         [Parameter(ParameterSetName = ConnectParameterSets.Aws)]
-        [Parameter(ParameterSetName = ConnectParameterSets.AwsTrust)]
         [Parameter(ParameterSetName = ConnectParameterSets.AwsCredential)]
-        [Parameter(ParameterSetName = ConnectParameterSets.AwsCredentialTrust)]
         [ValidatePattern("^[a-z]{2}(-[a-z]+)+-[0-9]+$")]
         public string? AwsRegion { get; set; }
 
         [Parameter(ParameterSetName = ConnectParameterSets.Aws)]
-        [Parameter(ParameterSetName = ConnectParameterSets.AwsTrust)]
         [Parameter(ParameterSetName = ConnectParameterSets.AwsCredential)]
-        [Parameter(ParameterSetName = ConnectParameterSets.AwsCredentialTrust)]
         [ValidateSet("es", "aoss")]
         public string AwsService { get; set; } = "es";
 
         [Parameter(ParameterSetName = ConnectParameterSets.Aws)]
-        [Parameter(ParameterSetName = ConnectParameterSets.AwsTrust)]
         [ValidateNotNullOrEmpty]
         public string? AwsProfile { get; set; }
 
         /// <summary>An Amazon.Runtime.AWSCredentials object or a PSCredential; typed object so loading the module never needs AWSSDK.Core.</summary>
         [Parameter(Mandatory = true, ParameterSetName = ConnectParameterSets.AwsCredential)]
-        [Parameter(Mandatory = true, ParameterSetName = ConnectParameterSets.AwsCredentialTrust)]
         [ValidateNotNull]
         public object? AwsCredential { get; set; }
 
         [Parameter(Mandatory = true, ParameterSetName = ConnectParameterSets.Certificate)]
-        [Parameter(Mandatory = true, ParameterSetName = ConnectParameterSets.CertificateTrust)]
         [ValidateNotNull]
         public System.Security.Cryptography.X509Certificates.X509Certificate2? Certificate { get; set; }
 
         [Parameter(Mandatory = true, ParameterSetName = ConnectParameterSets.CertificateFile)]
-        [Parameter(Mandatory = true, ParameterSetName = ConnectParameterSets.CertificateFileTrust)]
         [ValidateNotNullOrEmpty]
         public string? CertificatePath { get; set; }
 
         [Parameter(ParameterSetName = ConnectParameterSets.CertificateFile)]
-        [Parameter(ParameterSetName = ConnectParameterSets.CertificateFileTrust)]
         [ValidateNotNullOrEmpty]
         public string? CertificateKeyPath { get; set; }
 
         [Parameter(ParameterSetName = ConnectParameterSets.CertificateFile)]
-        [Parameter(ParameterSetName = ConnectParameterSets.CertificateFileTrust)]
         public System.Security.SecureString? CertificatePassword { get; set; }
 
-        [Parameter(Mandatory = true, ParameterSetName = ConnectParameterSets.Trust)]
-        [Parameter(Mandatory = true, ParameterSetName = ConnectParameterSets.AwsTrust)]
-        [Parameter(Mandatory = true, ParameterSetName = ConnectParameterSets.AwsCredentialTrust)]
-        [Parameter(Mandatory = true, ParameterSetName = ConnectParameterSets.CertificateTrust)]
-        [Parameter(Mandatory = true, ParameterSetName = ConnectParameterSets.CertificateFileTrust)]
-        [Parameter(Mandatory = true, ParameterSetName = ConnectParameterSets.TokenTrust)]
+        [Parameter]
         [ValidateNotNullOrEmpty]
         public string? CertificateAuthorityPath { get; set; }
 
         [Parameter(Mandatory = true, ParameterSetName = ConnectParameterSets.Token)]
-        [Parameter(Mandatory = true, ParameterSetName = ConnectParameterSets.TokenTrust)]
         [ValidateNotNull]
         public System.Security.SecureString? Token { get; set; }
 
@@ -115,6 +91,12 @@ namespace FlowFramework.Commands
             if ((Credential != null || Token != null) && uri!.Scheme == System.Uri.UriSchemeHttp && !uri.IsLoopback)
             {
                 WriteWarning($"The credentials for {uri} will be sent over plain http; use https for a cluster that is not on this machine.");
+            }
+
+            if (ConnectAuthentication.Conflict(this) is { } conflict)
+            {
+                ThrowTerminatingError(conflict);
+                return;
             }
 
             SignIn signIn;

@@ -14,8 +14,9 @@ Ways to sign in (each a parameter set, so contradictory ones cannot be combined)
 nothing); AWS Signature Version 4 for Amazon OpenSearch Service and Serverless (-AwsRegion, -AwsService,
 -AwsProfile, -AwsCredential; credentials from the AWS SDK's default chain when none are given); a client
 certificate (-Certificate, or -CertificatePath with -CertificateKeyPath and -CertificatePassword), alone or with
--Credential; a bearer token (-Token). Each can trust a private CA with -CertificateAuthorityPath instead of the
-machine store; -SkipCertificateCheck goes only with the machine store.
+-Credential; a bearer token (-Token). Each can check the server against a private CA with
+-CertificateAuthorityPath instead of the machine store; -SkipCertificateCheck with -CertificateAuthorityPath is a
+terminating FlowConflictingParameters error.
 
 With AWS SigV4 every request is signed (x-amz-date, x-amz-content-sha256, and x-amz-security-token for temporary
 credentials, which are fetched again before they expire). AWSSDK.Core is loaded only then. No secret key, session

@@ -85,7 +85,7 @@ namespace FlowFramework.Internal
                 method = cmdlet.Credential is null ? "Certificate" : "Certificate+Basic";
             }
 
-            if (ConnectParameterSets.IsTrust(set))
+            if (cmdlet.CertificateAuthorityPath is not null)
             {
                 var caPath = cmdlet.GetUnresolvedProviderPathFromPSPath(cmdlet.CertificateAuthorityPath);
                 auth.CertificateAuthorities = FlowCertificates.LoadAuthorities(caPath);
@@ -95,6 +95,14 @@ namespace FlowFramework.Internal
             var needsEngineAuth = auth.AwsCredentials is not null || auth.BearerToken is not null || auth.ClientCertificate is not null || auth.CertificateAuthorities is not null;
             return new SignIn(method, needsEngineAuth ? auth : null, region, service, source);
         }
+
+        /// <summary>The one contradiction parameter sets cannot express: trusting any certificate and only a CA's.</summary>
+        internal static ErrorRecord? Conflict(ConnectFlowClusterCommand cmdlet) =>
+            cmdlet.SkipCertificateCheck && cmdlet.CertificateAuthorityPath is not null
+                ? FlowErrors.Create(FlowErrorIds.ConflictingParameters, ErrorCategory.InvalidArgument, cmdlet.CertificateAuthorityPath,
+                    "-SkipCertificateCheck and -CertificateAuthorityPath contradict each other: one accepts any server certificate, the other only those issued by the given certificate authorities.",
+                    "Use -CertificateAuthorityPath (the careful choice) or -SkipCertificateCheck, not both.")
+                : null;
 
         private static (string Region, string Service) Region(ConnectFlowClusterCommand cmdlet, Uri uri)
         {

@@ -19,6 +19,7 @@ namespace FlowFramework.Internal
         internal const string InvalidUri = "FlowInvalidUri";
         internal const string RequestFailed = "FlowRequestFailed";
         internal const string AllowDeleteUnmatched = "FlowAllowDeleteUnmatched";
+        internal const string ConflictingParameters = "FlowConflictingParameters";
     }
 
     /// <summary>Turns engine failures into ErrorRecords with an id, a category, a target and a next step.</summary>
