@@ -93,9 +93,11 @@ function Get-NuGetPackagesFolder {
 function Restore-TestDependencies {
     Invoke-Native dotnet @('restore', (Join-Path $Root 'tests/pester/TestDependencies.csproj'), '--nologo', '-v', 'q')
     $packages = Get-NuGetPackagesFolder
+    # The versions are written once, in Directory.Packages.props.
+    $versions = ([xml](Get-Content -LiteralPath (Join-Path $Root 'Directory.Packages.props') -Raw)).Project.PropertyGroup
     [pscustomobject]@{
-        Pester = Join-Path $packages 'pester/5.7.1/tools/Pester.psd1'
-        ForeignPolly = Join-Path $packages 'polly.core/8.4.2/lib/net8.0/Polly.Core.dll'
+        Pester = Join-Path $packages "pester/$($versions.PesterVersion)/tools/Pester.psd1"
+        ForeignPolly = Join-Path $packages "polly.core/$($versions.ForeignPollyVersion)/lib/net8.0/Polly.Core.dll"
     }
 }
 

@@ -1,12 +1,13 @@
 # The package layout is an allowlist: what ships is exactly what is named here.
 Set-StrictMode -Version 3
 
-$script:ModuleFiles = @(
-    'FlowFramework.psd1'
+# In the default load context: the cmdlets, the public output types, and the engine's load context for PowerShell 7.
+$script:ModuleAssemblies = @(
     'FlowFramework.dll'
-    'FlowFramework.format.ps1xml'
-    'en-US/FlowFramework.dll-Help.xml'
+    'FlowFramework.Model.dll'
+    'FlowFramework.Isolation.dll'
 )
+$script:ModuleFiles = @('FlowFramework.psd1', 'FlowFramework.format.ps1xml', 'en-US/FlowFramework.dll-Help.xml') + $script:ModuleAssemblies
 
 # The engine and everything it needs on netstandard2.0, loaded by the module's own resolver.
 $script:DependencyFiles = @(
@@ -30,6 +31,28 @@ $script:DependencyFiles = @(
 
 # Never shipped, whatever the lists above say: the PowerShell engine belongs to the host.
 $script:ForbiddenFiles = @('System.Management.Automation.dll', 'Newtonsoft.Json.dll')
+
+function Assert-FlowBuildOutput {
+    <#
+    .SYNOPSIS
+    Fails when the assemblies of the build output differ from the allowlisted ones: a listed one missing, or one the
+    lists do not name (a new transitive dependency would otherwise be left out of the package unnoticed).
+    #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory)][string] $BuildOutput)
+    $built = @(Get-ChildItem -LiteralPath $BuildOutput -Filter '*.dll' -File | ForEach-Object Name)
+    $listed = @($script:ModuleAssemblies) + @($script:DependencyFiles)
+    $problems = [System.Collections.Generic.List[string]]::new()
+    foreach ($file in $listed) {
+        if ($built -notcontains $file) { $problems.Add("listed assembly '$file' is not in the build output") }
+    }
+    foreach ($file in $built) {
+        if ($listed -notcontains $file) { $problems.Add("assembly '$file' of the build output is not in the allowlist: add it to build/Package.psm1 (dependencies/ or the module root) or stop depending on it") }
+    }
+    if ($problems.Count -gt 0) {
+        throw "Package check failed for the build output ${BuildOutput}:`n  " + ($problems -join "`n  ")
+    }
+}
 
 function Get-FlowPackageAllowlist {
     [CmdletBinding()] param()
@@ -70,7 +93,8 @@ function Assert-FlowPackage {
 function New-FlowPackage {
     <#
     .SYNOPSIS
-    Copies the allowlisted files from the build output into Destination and checks the result.
+    Checks the build output's assemblies against the allowlist, copies the allowlisted files into Destination and
+    checks the result.
     #>
     [CmdletBinding()]
     param(
@@ -79,21 +103,16 @@ function New-FlowPackage {
         [Parameter(Mandatory)][string] $HelpFile,
         [Parameter(Mandatory)][string] $Destination
     )
+    Assert-FlowBuildOutput -BuildOutput $BuildOutput
     if (Test-Path -LiteralPath $Destination) { Remove-Item -LiteralPath $Destination -Recurse -Force }
     $null = New-Item -ItemType Directory -Path (Join-Path $Destination 'dependencies')
     $null = New-Item -ItemType Directory -Path (Join-Path $Destination 'en-US')
     Copy-Item -LiteralPath $Manifest -Destination $Destination
-    Copy-Item -LiteralPath (Join-Path $BuildOutput 'FlowFramework.dll') -Destination $Destination
     Copy-Item -LiteralPath (Join-Path $BuildOutput 'FlowFramework.format.ps1xml') -Destination $Destination
     Copy-Item -LiteralPath $HelpFile -Destination (Join-Path $Destination 'en-US/FlowFramework.dll-Help.xml')
-    foreach ($file in $script:DependencyFiles) {
-        $source = Join-Path $BuildOutput $file
-        if (-not (Test-Path -LiteralPath $source)) {
-            throw "Package check failed: listed dependency '$file' is not in the build output $BuildOutput"
-        }
-        Copy-Item -LiteralPath $source -Destination (Join-Path $Destination 'dependencies')
-    }
+    foreach ($file in $script:ModuleAssemblies) { Copy-Item -LiteralPath (Join-Path $BuildOutput $file) -Destination $Destination }
+    foreach ($file in $script:DependencyFiles) { Copy-Item -LiteralPath (Join-Path $BuildOutput $file) -Destination (Join-Path $Destination 'dependencies') }
     Assert-FlowPackage -Path $Destination
 }
 
-Export-ModuleMember -Function Get-FlowPackageAllowlist, Assert-FlowPackage, New-FlowPackage
+Export-ModuleMember -Function Get-FlowPackageAllowlist, Assert-FlowBuildOutput, Assert-FlowPackage, New-FlowPackage

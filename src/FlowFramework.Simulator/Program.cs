@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using FlowFramework.Simulator.Hosting;
 
 SimulatorOptions options;
@@ -38,5 +37,4 @@ try
 catch (OperationCanceledException)
 {
 }
-_ = RandomNumberGenerator.GetInt32(1);
 return 0;

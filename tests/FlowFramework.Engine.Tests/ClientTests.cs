@@ -74,7 +74,7 @@ public class ClientTests
         {
             Assert.Equal(FlowErrorKind.InvalidWorkflowId, ex.Kind);
             Assert.Contains(problem, ex.Message);
-            Assert.Contains("workflow_id returned when the workflow was created", ex.Message);
+            Assert.Null(ex.Operation);
             Assert.Null(ex.StatusCode);
         }
 
@@ -167,7 +167,8 @@ public class ClientTests
         Assert.Equal(FlowErrorKind.InvalidResponse, ex.Kind);
         Assert.Equal(200, ex.StatusCode);
         Assert.Contains("not the JSON expected", ex.Message);
-        Assert.Contains("Flow Framework plugin", ex.Message);
+        Assert.Equal("GET /_plugins/_flow_framework/workflow/" + WorkflowId + "/_status?all=true", ex.Operation);
+        Assert.False(string.IsNullOrEmpty(ex.Cause));
     }
 
     [Fact]
@@ -220,7 +221,8 @@ public class ClientTests
 
         Assert.Equal(FlowErrorKind.Forbidden, ex.Kind);
         Assert.Equal("Failed to get workflow.", ex.ServerMessage);
-        Assert.Contains("flow_framework_full_access", ex.Message);
+        Assert.Equal("POST /_plugins/_flow_framework/workflow/" + WorkflowId + "/_deprovision", ex.Operation);
+        Assert.Equal("https://search.example:9200", ex.Cluster);
     }
 
     [Fact]
@@ -233,7 +235,7 @@ public class ClientTests
 
         Assert.Equal(FlowErrorKind.NotFound, ex.Kind);
         Assert.Equal("Failed to get workflow state for workflow " + WorkflowId, ex.ServerMessage);
-        Assert.Contains("Workflow '" + WorkflowId + "' was not found", ex.Message);
+        Assert.Equal("POST /_plugins/_flow_framework/workflow/" + WorkflowId + "/_deprovision at https://search.example:9200 -> HTTP 404: Failed to get workflow state for workflow " + WorkflowId + ".", ex.Message);
     }
 
     [Fact]
@@ -296,7 +298,9 @@ public class ClientTests
 
         Assert.Equal(TimeSpan.FromSeconds(5), due);
         Assert.Equal(FlowErrorKind.Timeout, ex.Kind);
-        Assert.Contains("did not answer GET /_plugins/_flow_framework/workflow/" + WorkflowId + "/_status?all=true within 5 s", ex.Message);
+        Assert.Equal("GET /_plugins/_flow_framework/workflow/" + WorkflowId + "/_status?all=true at https://search.example:9200: no answer within 5 s.", ex.Message);
+        Assert.Equal(TimeSpan.FromSeconds(5), ex.Timeout);
+        Assert.Null(ex.StatusCode);
         Assert.Equal(TimeSpan.FromSeconds(5), Assert.Single(records).Elapsed);
     }
 
@@ -357,7 +361,7 @@ public class ClientTests
         Assert.All(cluster.Requests, r => Assert.Equal("tenant-a", r.TenantId));
         Assert.All(cluster.Requests, r => Assert.DoesNotContain(Password, r.AbsoluteUri));
         Assert.Equal(FlowErrorKind.Authentication, auth.Kind);
-        Assert.Contains("rejected the credentials", auth.Message);
+        Assert.Contains("HTTP 401", auth.Message);
         var shown = string.Join("\n", records.Select(r => r.ToString() + r.Path + r.Error))
             + auth + auth.Message + auth.ServerMessage + down + down.Message;
         Assert.DoesNotContain(Password, shown);

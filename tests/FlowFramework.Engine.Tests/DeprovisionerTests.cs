@@ -46,16 +46,30 @@ public class DeprovisionerTests
 
         public string Log => string.Join("\n", Events.Select(e => e.Kind + ": " + e.Message));
 
-        public Task<FlowDeprovisionOutcome> Go(string[]? allowDelete = null, string? state = null, CancellationToken ct = default)
+        public async Task<Outcome> Go(string[]? allowDelete = null, string? state = null, CancellationToken ct = default)
         {
-            allowDelete ??= Array.Empty<string>();
             Start = Clock.GetUtcNow();
-            var plan = FlowDeprovisionPlan.FromState(ParseState(state ?? DemoState), allowDelete);
-            return Clock.Drive(Deprovisioner.RunAsync(plan, allowDelete, Events.Add, ct));
+            var plan = FlowDeprovisionPlan.Create(ParseState(state ?? DemoState), allowDelete);
+            return new Outcome(await Clock.Drive(Deprovisioner.RunAsync(plan, Events.Add, ct)));
         }
     }
 
-    private static string[] Names(IEnumerable<FlowResourceRecord> records) => records.Select(r => r.StepName + " " + r.ResourceId).ToArray();
+    /// <summary>The report with the result's properties at hand.</summary>
+    private sealed record Outcome(FlowDeprovisionReport Report)
+    {
+        public FlowDeprovisionStatus Status => Report.Result.Status;
+        public int Attempts => Report.Result.Attempts;
+        public TimeSpan Duration => Report.Result.Duration;
+        public IReadOnlyList<FlowResource> Remaining => Report.Result.Remaining;
+        public IReadOnlyList<FlowResource> Deprovisioned => Report.Result.Deprovisioned;
+        public IReadOnlyList<FlowResource> Retained => Report.Result.Retained;
+        public IReadOnlyList<string> AllowDeleteSent => Report.Result.AllowDeleteSent;
+        public bool TimedOut => Report.TimedOut;
+        public FlowApiException? Error => Report.Error;
+        public string? ServerMessage => Report.ServerMessage;
+    }
+
+    private static string[] Names(IEnumerable<FlowResource> records) => records.Select(r => r.StepName + " " + r.ResourceId).ToArray();
 
     [Fact]
     public async Task A_200_deprovisions_everything_confirms_with_a_status_read_and_reports_model_groups_retained()
@@ -168,7 +182,7 @@ public class DeprovisionerTests
         Assert.Equal(new[] { "create_connector " + ConnectorId, "register_remote_model " + ModelId }, Names(outcome.Remaining));
         Assert.All(outcome.Remaining, r => Assert.Equal((FlowResourceStatus.Failed, 4), (r.Status, r.Attempts)));
         Assert.Equal(
-            "The server could not delete it in 4 attempts (HTTP 202: " + Failed202 + "). A model that is still deployed or still used by an agent or pipeline is the usual cause, or the user lacks ML Commons model undeploy/delete permission; check GET _plugins/_ml/models/" + ModelId + ", then pipe this object back to Invoke-FlowDeprovision.",
+            "The server could not delete it in 4 attempts (HTTP 202: " + Failed202 + "). A model that is still deployed or still used by an agent or pipeline is the usual cause, or the user lacks ML Commons model undeploy/delete permission; check GET _plugins/_ml/models/" + ModelId + ", then deprovision again.",
             outcome.Remaining[1].Reason);
         Assert.Contains("no model uses it", outcome.Remaining[0].Reason);
         Assert.Equal(new[] { "create_index my-nlp-index", "create_ingest_pipeline nlp-ingest-pipeline", "deploy_model " + ModelId }, Names(outcome.Deprovisioned));
@@ -292,8 +306,8 @@ public class DeprovisionerTests
         Assert.Equal(NeedsIndexAndPipeline, outcome.ServerMessage);
         Assert.Equal(new[] { "create_ingest_pipeline nlp-ingest-pipeline", "create_index my-nlp-index" }, Names(outcome.Remaining));
         Assert.All(outcome.Remaining, r => Assert.Equal(FlowResourceStatus.NeedsAllowDelete, r.Status));
-        Assert.Contains("pass -AllowDelete 'nlp-ingest-pipeline'", outcome.Remaining[0].Reason);
-        Assert.Contains("pass -AllowDelete 'my-nlp-index'", outcome.Remaining[1].Reason);
+        Assert.Contains("allow 'nlp-ingest-pipeline' to delete it", outcome.Remaining[0].Reason);
+        Assert.Contains("allow 'my-nlp-index' to delete it", outcome.Remaining[1].Reason);
         Assert.Equal(new[] { "deploy_model " + ModelId, "register_remote_model " + ModelId, "create_connector " + ConnectorId }, Names(outcome.Deprovisioned));
         Assert.Single(outcome.Retained);
         Assert.Empty(outcome.AllowDeleteSent);
@@ -334,7 +348,7 @@ public class DeprovisionerTests
             new[] { ("register_remote_model", FlowResourceStatus.Failed), ("create_ingest_pipeline", FlowResourceStatus.NeedsAllowDelete), ("create_index", FlowResourceStatus.NeedsAllowDelete) },
             outcome.Remaining.Select(r => (r.StepName, r.Status)));
         Assert.Contains("in 2 attempts", outcome.Remaining[0].Reason);
-        Assert.Contains("-AllowDelete", outcome.Remaining[1].Reason);
+        Assert.Contains("allow_delete", outcome.Remaining[1].Reason);
     }
 
     [Fact]
@@ -594,9 +608,9 @@ public class DeprovisionerTests
         var cluster = new FakeCluster().OnDeprovision(Answer.Error(202, Failed202)).OnStatus(Answer.Json(200, State(WorkflowId, Connector, Model)));
         var run = new Run(cluster);
         using var cts = new CancellationTokenSource();
-        var plan = FlowDeprovisionPlan.FromState(ParseState(DemoState), Array.Empty<string>());
+        var plan = FlowDeprovisionPlan.Create(ParseState(DemoState), null);
 
-        var task = run.Deprovisioner.RunAsync(plan, Array.Empty<string>(), run.Events.Add, cts.Token);
+        var task = run.Deprovisioner.RunAsync(plan, run.Events.Add, cts.Token);
         await run.Clock.WaitForTimer();
         var watch = Stopwatch.StartNew();
         cts.Cancel();
@@ -612,9 +626,9 @@ public class DeprovisionerTests
         var started = new TaskCompletionSource();
         var run = new Run(new FakeCluster().OnDeprovision(Answer.Hang(started)));
         using var cts = new CancellationTokenSource();
-        var plan = FlowDeprovisionPlan.FromState(ParseState(DemoState), Array.Empty<string>());
+        var plan = FlowDeprovisionPlan.Create(ParseState(DemoState), null);
 
-        var task = run.Deprovisioner.RunAsync(plan, Array.Empty<string>(), run.Events.Add, cts.Token);
+        var task = run.Deprovisioner.RunAsync(plan, run.Events.Add, cts.Token);
         await started.Task;
         var watch = Stopwatch.StartNew();
         cts.Cancel();
@@ -625,25 +639,46 @@ public class DeprovisionerTests
     }
 
     [Fact]
-    public async Task Plan_reads_the_full_status_and_plans_from_it()
+    public async Task Prepare_reads_the_full_status_and_plans_with_the_allow_delete_patterns_expanded()
     {
         var cluster = new FakeCluster().OnStatus(Answer.Json(200, DemoState));
         var run = new Run(cluster);
 
-        var plan = await run.Deprovisioner.PlanAsync(WorkflowId, new[] { "my-nlp-index" }, CancellationToken.None);
+        var prepared = await run.Deprovisioner.PrepareAsync(WorkflowId, new[] { "my-*", "absent" }, run.Events.Add, CancellationToken.None);
 
+        Assert.Null(prepared.Failure);
+        var plan = prepared.Plan!;
         Assert.EndsWith("/_status?all=true", Assert.Single(cluster.Requests).AbsoluteUri);
         Assert.Equal(6, plan.Steps.Count);
-        Assert.Equal("delete_index index_name my-nlp-index", plan.Steps[0].Description);
+        Assert.Equal(("delete_index", FlowPlannedAction.Delete), (plan.Steps[0].Resource.DeprovisionStep, plan.Steps[0].Action));
+        Assert.Equal(new[] { "my-nlp-index" }, plan.AllowDelete);
+        Assert.Equal(new[] { "absent" }, plan.UnmatchedPatterns);
+    }
+
+    [Theory]
+    [InlineData(404, "Fail to find workflow status of " + WorkflowId, FlowDeprovisionStatus.NotFound, FlowErrorKind.NotFound)]
+    [InlineData(403, "Failed to get workflow status.", FlowDeprovisionStatus.Failed, FlowErrorKind.Forbidden)]
+    public async Task Prepare_gives_a_report_instead_of_a_plan_when_the_status_cannot_be_read(int status, string message, FlowDeprovisionStatus expected, FlowErrorKind kind)
+    {
+        var run = new Run(new FakeCluster().OnStatus(Answer.Error(status, message)));
+
+        var prepared = await run.Deprovisioner.PrepareAsync(WorkflowId, null, run.Events.Add, CancellationToken.None);
+
+        Assert.Null(prepared.Plan);
+        var report = prepared.Failure!;
+        Assert.Equal((WorkflowId, expected, 0), (report.Result.WorkflowId, report.Result.Status, report.Result.Attempts));
+        Assert.Equal(kind, report.Error!.Kind);
+        Assert.Equal(message, report.ServerMessage);
+        Assert.Empty(report.Result.Remaining);
     }
 
     [Fact]
     public async Task An_invalid_id_in_the_plan_is_refused_without_a_request()
     {
         var run = new Run(new FakeCluster());
-        var plan = FlowDeprovisionPlan.FromState(new FlowWorkflowState(" ", null, null, null, null, null, null, null, null), Array.Empty<string>());
+        var plan = FlowDeprovisionPlan.Create(new FlowWorkflowStatus(" ", null, null, null, null, null, null, null, null), null);
 
-        var ex = await Assert.ThrowsAsync<FlowApiException>(() => run.Deprovisioner.RunAsync(plan, Array.Empty<string>(), null, CancellationToken.None));
+        var ex = await Assert.ThrowsAsync<FlowApiException>(() => run.Deprovisioner.RunAsync(plan, null, CancellationToken.None));
 
         Assert.Equal(FlowErrorKind.InvalidWorkflowId, ex.Kind);
         Assert.Empty(run.Cluster.Requests);

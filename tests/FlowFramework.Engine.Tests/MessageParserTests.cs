@@ -1,5 +1,3 @@
-using FlowFramework.Engine.Internal;
-
 namespace FlowFramework.Engine.Tests;
 
 public class MessageParserTests

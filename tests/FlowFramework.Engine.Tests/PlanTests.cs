@@ -4,7 +4,7 @@ namespace FlowFramework.Engine.Tests;
 
 public class PlanTests
 {
-    private static readonly FlowWorkflowState Demo = ParseState(State(WorkflowId, Group, Connector, Model, Deploy, Pipeline, IndexEntry));
+    private static readonly FlowWorkflowStatus Demo = ParseState(State(WorkflowId, Group, Connector, Model, Deploy, Pipeline, IndexEntry));
 
     [Fact]
     public void The_catalogue_has_every_step_of_the_server_table()
@@ -36,61 +36,60 @@ public class PlanTests
         Assert.Null(FlowStepCatalogue.Find("create_tool"));
     }
 
+    private static string[] Steps(FlowDeprovisionPlan plan) =>
+        plan.Steps.Select(s => $"{s.Action} {s.Resource.DeprovisionStep} {s.Resource} {s.Resource.Status}").ToArray();
+
     [Fact]
     public void The_plan_runs_in_reverse_stored_order_with_the_model_double_entry()
     {
-        var plan = FlowDeprovisionPlan.FromState(Demo, Array.Empty<string>());
+        var plan = FlowDeprovisionPlan.Create(Demo, null);
 
         Assert.Equal(WorkflowId, plan.WorkflowId);
         Assert.Same(Demo, plan.State);
         Assert.Equal(
             new[]
             {
-                "skip delete_index index_name my-nlp-index (needs -AllowDelete my-nlp-index)",
-                "skip delete_ingest_pipeline pipeline_id nlp-ingest-pipeline (needs -AllowDelete nlp-ingest-pipeline)",
-                "undeploy_model model_id N9jCQYwBLmvn802B0oyh",
-                "delete_model model_id N9jCQYwBLmvn802B0oyh",
-                "delete_connector connector_id NdjCQYwBLmvn802B0IwE",
-                "keep model_group_id GRP0bowB8y25Tqfenm50 (the server drops it from the state without deleting it)",
+                "NeedsAllowDelete delete_index index_name my-nlp-index NeedsAllowDelete",
+                "NeedsAllowDelete delete_ingest_pipeline pipeline_id nlp-ingest-pipeline NeedsAllowDelete",
+                "Delete undeploy_model model_id N9jCQYwBLmvn802B0oyh Present",
+                "Delete delete_model model_id N9jCQYwBLmvn802B0oyh Present",
+                "Delete delete_connector connector_id NdjCQYwBLmvn802B0IwE Present",
+                "RetainedByServer noop model_group_id GRP0bowB8y25Tqfenm50 Present",
             },
-            plan.Steps.Select(s => s.Description));
-        Assert.Equal(
-            new[] { FlowPlannedAction.NeedsAllowDelete, FlowPlannedAction.NeedsAllowDelete, FlowPlannedAction.Delete, FlowPlannedAction.Delete, FlowPlannedAction.Delete, FlowPlannedAction.RetainedByServer },
-            plan.Steps.Select(s => s.Action));
-        var index = plan.Steps[0].Resource;
-        Assert.Equal(FlowResourceStatus.NeedsAllowDelete, index.Status);
-        Assert.Contains("-AllowDelete 'my-nlp-index'", index.Reason);
+            Steps(plan));
+        Assert.Empty(plan.AllowDelete);
+        Assert.All(plan.Steps, s => Assert.Null(s.Resource.Reason));
     }
 
     [Fact]
     public void Allowed_ids_turn_gated_steps_into_deletes_exactly_and_case_sensitively()
     {
-        var plan = FlowDeprovisionPlan.FromState(Demo, new[] { "my-nlp-index", "NLP-ingest-pipeline" });
+        var plan = FlowDeprovisionPlan.Create(Demo, new[] { "my-nlp-index", "NLP-ingest-pipeline" });
 
-        Assert.Equal("delete_index index_name my-nlp-index", plan.Steps[0].Description);
-        Assert.Equal(FlowPlannedAction.Delete, plan.Steps[0].Action);
-        Assert.Equal(FlowResourceStatus.Present, plan.Steps[0].Resource.Status);
+        Assert.Equal("Delete delete_index index_name my-nlp-index Present", Steps(plan)[0]);
         Assert.Equal(FlowPlannedAction.NeedsAllowDelete, plan.Steps[1].Action);
+        Assert.Equal(new[] { "my-nlp-index" }, plan.AllowDelete);
+        Assert.Equal(new[] { "NLP-ingest-pipeline" }, plan.UnmatchedPatterns);
     }
 
     [Fact]
-    public void An_unknown_step_is_planned_as_a_delete_with_no_deprovision_step_and_a_reason()
+    public void An_unknown_step_is_planned_as_a_delete_with_no_deprovision_step()
     {
         var state = ParseState(State(WorkflowId, Connector, Resource("create_magic", "magic_1", "magic_id", "m1")));
 
-        var plan = FlowDeprovisionPlan.FromState(state, Array.Empty<string>());
+        var plan = FlowDeprovisionPlan.Create(state, null);
 
         var unknown = plan.Steps[0];
         Assert.Equal(FlowPlannedAction.Delete, unknown.Action);
+        Assert.True(unknown.IsUnknownStep);
         Assert.Null(unknown.Resource.DeprovisionStep);
-        Assert.Equal("(unknown step create_magic) magic_id m1", unknown.Description);
-        Assert.Contains("unknown", unknown.Resource.Reason);
+        Assert.False(plan.Steps[1].IsUnknownStep);
     }
 
     [Fact]
     public void An_empty_state_gives_an_empty_plan()
     {
-        var plan = FlowDeprovisionPlan.FromState(ParseState(EmptyState(WorkflowId)), Array.Empty<string>());
+        var plan = FlowDeprovisionPlan.Create(ParseState(EmptyState(WorkflowId)), null);
 
         Assert.Empty(plan.Steps);
     }
@@ -106,23 +105,24 @@ public class PlanTests
             Resource("create_search_pipeline", "p1", "pipeline_id", "search-pipe"),
             Resource("update_index", "i1", "index_name", "logs-2024")));
 
-        var expansion = FlowDeprovisionPlan.ExpandAllowDelete(state, new[] { "logs-*", "search-pip?", "NdjCQYwBLmvn802B0IwE", "LOGS-2024", "nomatch*", "logs-2024", "" });
+        var expansion = FlowDeprovisionPlan.Create(state, new[] { "logs-*", "search-pip?", "NdjCQYwBLmvn802B0IwE", "LOGS-2024", "nomatch*", "logs-2024", "" });
 
-        Assert.Equal(new[] { "logs-2024", "logs-2025", "search-pipe" }, expansion.Ids);
+        Assert.Equal(new[] { "logs-2024", "logs-2025", "search-pipe" }, expansion.AllowDelete);
         Assert.Equal(new[] { "NdjCQYwBLmvn802B0IwE", "LOGS-2024", "nomatch*" }, expansion.UnmatchedPatterns);
     }
 
     [Fact]
     public void Allow_delete_expansion_sorts_ordinally_and_star_alone_takes_every_gated_id()
     {
-        var expansion = FlowDeprovisionPlan.ExpandAllowDelete(Demo, new[] { "*" });
+        var expansion = FlowDeprovisionPlan.Create(Demo, new[] { "*" });
 
-        Assert.Equal(new[] { "my-nlp-index", "nlp-ingest-pipeline" }, expansion.Ids);
+        Assert.Equal(new[] { "my-nlp-index", "nlp-ingest-pipeline" }, expansion.AllowDelete);
+        Assert.All(expansion.Steps.Where(s => s.Resource.RequiresAllowDelete), s => Assert.Equal(FlowPlannedAction.Delete, s.Action));
         Assert.Empty(expansion.UnmatchedPatterns);
     }
 
     [Fact]
-    public void Records_are_immutable_and_With_changes_only_what_is_given()
+    public void Resources_are_immutable_and_With_changes_only_what_is_given()
     {
         var record = Demo.Resources[1];
 

@@ -14,6 +14,13 @@ public class StateReaderTests
         return (new FlowDeprovisioner(Client(cluster), options), clock, new List<FlowDeprovisionEvent>());
     }
 
+    /// <summary>The state the preparation read, or the error it stopped on.</summary>
+    private static async Task<FlowWorkflowStatus> ReadState(FlowDeprovisioner deprovisioner, SteppingClock clock, List<FlowDeprovisionEvent> events)
+    {
+        var prepared = await clock.Drive(deprovisioner.PrepareAsync(WorkflowId, null, events.Add, CancellationToken.None));
+        return prepared.Plan?.State ?? throw prepared.Failure!.Error!;
+    }
+
     [Fact]
     public async Task A_503_then_a_429_with_retry_after_are_waited_out_and_the_state_comes_back()
     {
@@ -23,7 +30,7 @@ public class StateReaderTests
             Answer.Json(200, State(WorkflowId, Connector)));
         var (deprovisioner, clock, events) = Reader(cluster);
 
-        var state = await clock.Drive(deprovisioner.ReadStateAsync(WorkflowId, events.Add, CancellationToken.None));
+        var state = await ReadState(deprovisioner, clock, events);
 
         Assert.Equal(WorkflowId, state.WorkflowId);
         Assert.Single(state.Resources);
@@ -44,7 +51,7 @@ public class StateReaderTests
         var cluster = new FakeCluster().OnStatus(Answer.Error(status, message));
         var (deprovisioner, clock, events) = Reader(cluster);
 
-        var error = await Assert.ThrowsAsync<FlowApiException>(() => clock.Drive(deprovisioner.ReadStateAsync(WorkflowId, events.Add, CancellationToken.None)));
+        var error = await Assert.ThrowsAsync<FlowApiException>(() => ReadState(deprovisioner, clock, events));
 
         Assert.Equal(kind, error.Kind);
         Assert.Equal(message, error.ServerMessage);
@@ -58,7 +65,7 @@ public class StateReaderTests
         var cluster = new FakeCluster().OnStatus(Answer.Json(503, ""), Answer.Json(503, ""), Answer.Json(503, ""), Answer.Json(503, ""));
         var (deprovisioner, clock, events) = Reader(cluster, o => o.MaxAttempts = 3);
 
-        var error = await Assert.ThrowsAsync<FlowApiException>(() => clock.Drive(deprovisioner.ReadStateAsync(WorkflowId, events.Add, CancellationToken.None)));
+        var error = await Assert.ThrowsAsync<FlowApiException>(() => ReadState(deprovisioner, clock, events));
 
         Assert.Equal(FlowErrorKind.Unavailable, error.Kind);
         Assert.Equal(3, cluster.StatusReads.Count);
@@ -71,7 +78,7 @@ public class StateReaderTests
         var cluster = new FakeCluster().OnStatus(Answer.Error(429, "slow down", Answer.RetryAfterSeconds(600)));
         var (deprovisioner, clock, events) = Reader(cluster, o => o.Timeout = TimeSpan.FromSeconds(60));
 
-        var error = await Assert.ThrowsAsync<FlowApiException>(() => clock.Drive(deprovisioner.ReadStateAsync(WorkflowId, events.Add, CancellationToken.None)));
+        var error = await Assert.ThrowsAsync<FlowApiException>(() => ReadState(deprovisioner, clock, events));
 
         Assert.Equal(FlowErrorKind.Throttled, error.Kind);
         Assert.Single(cluster.StatusReads);
@@ -87,7 +94,7 @@ public class StateReaderTests
         var deprovisioner = new FlowDeprovisioner(Client(cluster), new FlowDeprovisionOptions { TimeProvider = clock, RandomSeed = 7 });
         using var cts = new CancellationTokenSource();
 
-        var read = deprovisioner.ReadStateAsync(WorkflowId, e => { if (e.Kind == FlowDeprovisionEventKind.RetryScheduled) { cts.Cancel(); } }, cts.Token);
+        var read = deprovisioner.PrepareAsync(WorkflowId, null, e => { if (e.Kind == FlowDeprovisionEventKind.RetryScheduled) { cts.Cancel(); } }, cts.Token);
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => read);
         Assert.Single(cluster.StatusReads);

@@ -120,6 +120,13 @@ internal sealed class SteppingClock : FakeTimeProvider
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
         var timer = base.CreateTimer(callback, state, dueTime, period);
+        Record(dueTime);
+        // A CancellationTokenSource on a TimeProvider creates its timer idle and arms it with Change.
+        return new RecordingTimer(timer, this);
+    }
+
+    private void Record(TimeSpan dueTime)
+    {
         if (dueTime != Timeout.InfiniteTimeSpan && dueTime > TimeSpan.Zero)
         {
             lock (TimersCreated)
@@ -130,8 +137,20 @@ internal sealed class SteppingClock : FakeTimeProvider
             _dues.Enqueue(dueTime);
             _created.Release();
         }
+    }
 
-        return timer;
+    private sealed class RecordingTimer(ITimer inner, SteppingClock clock) : ITimer
+    {
+        public bool Change(TimeSpan dueTime, TimeSpan period)
+        {
+            var changed = inner.Change(dueTime, period);
+            clock.Record(dueTime);
+            return changed;
+        }
+
+        public void Dispose() => inner.Dispose();
+
+        public ValueTask DisposeAsync() => inner.DisposeAsync();
     }
 
     /// <summary>Runs the task to completion, advancing the clock to each timer as soon as it is created.</summary>
@@ -199,5 +218,5 @@ internal static class Fixture
     public static readonly string Pipeline = Resource("create_ingest_pipeline", "create_ingest_pipeline", "pipeline_id", "nlp-ingest-pipeline");
     public static readonly string IndexEntry = Resource("create_index", "create_index", "index_name", "my-nlp-index");
 
-    public static FlowWorkflowState ParseState(string json) => Internal.ResponseReader.ReadWorkflowState(json, WorkflowId);
+    public static FlowWorkflowStatus ParseState(string json) => ResponseReader.ReadWorkflowState(json, WorkflowId);
 }

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using static FlowFramework.Simulator.Tests.Sim;
-using static FlowFramework.Simulator.Tests.ErrorMatrixTests;
 
 namespace FlowFramework.Simulator.Tests;
 
@@ -71,6 +70,51 @@ public class DeprovisionTests
         Assert.Equal((202, Err($"Failed to deprovision some resources: [model_id {model}].")), Pick(await sim.PostAsync($"{Wf}/{id}/_deprovision")));
         var (_, after, _) = await sim.GetAsync($"{Wf}/{id}/_status");
         Assert.Equal(["deploy_model"], Templates.Resources(after!).Select(r => r["workflow_step_name"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task An_index_deleted_out_of_band_fails_its_step_on_every_call()
+    {
+        // DeleteIndexStep wraps core's 404 in a WorkflowStepException, which the transport action's not-found check
+        // never matches: the index stays in the 202 list and in the state for ever.
+        await using var sim = await StartAsync();
+        var state = await sim.ProvisionAsync(Templates.Full("oob-p", "oob-idx"));
+        var id = state["workflow_id"]!.GetValue<string>();
+        Assert.Equal(200, (await sim.SendAsync("DELETE", "/oob-idx")).Status);
+        for (var call = 0; call < 3; call++)
+        {
+            Assert.Equal((202, Err("Failed to deprovision some resources: [index_name oob-idx].")), Pick(await sim.PostAsync($"{Wf}/{id}/_deprovision?allow_delete=oob-p,oob-idx")));
+            var (_, after, _) = await sim.GetAsync($"{Wf}/{id}/_status");
+            Assert.Equal(["index_name oob-idx"], Templates.Resources(after!).Select(r => $"{r["resource_type"]} {r["resource_id"]}"));
+        }
+        // clear_status is the way out: the state goes with the template.
+        Assert.Equal(200, (await sim.SendAsync("DELETE", $"{Wf}/{id}?clear_status=true")).Status);
+        Assert.Equal(404, (await sim.GetAsync($"{Wf}/{id}/_status")).Status);
+    }
+
+    [Fact]
+    public async Task A_connector_deleted_out_of_band_counts_as_gone_except_with_multi_tenancy()
+    {
+        // Without access control ML Commons' delete answers the step a not_found DeleteResponse (success); on the
+        // multi-tenancy path it is a 404 "Failed to find connector" (failure, every time).
+        await using (var sim = await StartAsync())
+        {
+            var state = await sim.ProvisionAsync(Templates.Of(Templates.Connector()));
+            var conn = Templates.ResourceId(state, "create_connector");
+            Assert.Equal(200, (await sim.SendAsync("DELETE", $"/_plugins/_ml/connectors/{conn}")).Status);
+            Assert.Equal(200, (await sim.PostAsync($"{Wf}/{state["workflow_id"]}/_deprovision")).Status);
+        }
+        await using (var sim = await StartAsync("--multi-tenancy"))
+        {
+            var state = await sim.ProvisionAsync(Templates.Of(Templates.Connector()), tenant: "t1");
+            var id = state["workflow_id"]!.GetValue<string>();
+            var conn = Templates.ResourceId(state, "create_connector");
+            Assert.Equal(200, (await sim.SendAsync("DELETE", $"/_plugins/_ml/connectors/{conn}", null, tenant: "t1")).Status);
+            for (var call = 0; call < 2; call++)
+            {
+                Assert.Equal((202, Err($"Failed to deprovision some resources: [connector_id {conn}].")), Pick(await sim.PostAsync($"{Wf}/{id}/_deprovision", null, tenant: "t1")));
+            }
+        }
     }
 
     [Fact]
@@ -145,8 +189,9 @@ public class DeprovisionTests
     }
 
     [Fact]
-    public async Task Thirty_two_concurrent_clients()
+    public async Task Thirty_two_workflows_three_at_a_time_never_hang()
     {
+        // Three in flight is max - 1 for the default pool of 4: always a thread free for a step.
         await using var sim = await StartAsync();
         var ids = await Task.WhenAll(Enumerable.Range(0, 32).Select(async i =>
         {
@@ -154,7 +199,13 @@ public class DeprovisionTests
             Assert.Equal("DONE", state["provisioning_progress"]!.GetValue<string>());
             return (Id: state["workflow_id"]!.GetValue<string>(), I: i);
         }));
-        var results = await Task.WhenAll(ids.Select(x => sim.PostAsync($"{Wf}/{x.Id}/_deprovision?allow_delete=cp{x.I},cidx{x.I}")));
+        using var throttle = new SemaphoreSlim(3);
+        var results = await Task.WhenAll(ids.Select(async x =>
+        {
+            await throttle.WaitAsync();
+            try { return await sim.PostAsync($"{Wf}/{x.Id}/_deprovision?allow_delete=cp{x.I},cidx{x.I}"); }
+            finally { throttle.Release(); }
+        }));
         Assert.All(results, r => Assert.Equal(200, r.Status));
         var (_, models, _) = await sim.PostAsync("/_plugins/_ml/models/_search", new JsonObject { ["query"] = new JsonObject { ["match_all"] = new JsonObject() } });
         Assert.Equal(0, models!["hits"]!["total"]!["value"]!.GetValue<int>());

@@ -1,305 +1,76 @@
-using System.Globalization;
-using System.Net;
-using System.Net.Http.Headers;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
-using System.Text;
 using System.Text.Json.Nodes;
-using FlowFramework.Simulator.Hosting;
-using FlowFramework.Simulator.Security;
-using Microsoft.Extensions.Time.Testing;
+using static FlowFramework.Simulator.Tests.Sim;
 
 namespace FlowFramework.Simulator.Tests;
 
-/// <summary>
-/// The sign-in ways beyond basic auth. The SigV4 verifier is checked against AWS's published Signature Version 4
-/// test suite (docs.aws.amazon.com/general/latest/gr/signature-v4-test-suite.html: example keys, 2015-08-30T12:36:00Z,
-/// us-east-1, service "service"), then over HTTP.
-/// </summary>
-public sealed class SecurityTests : IDisposable
+/// <summary>Basic-auth users, roles and TLS as the security plugin gives them.</summary>
+public class SecurityTests
 {
-    private const string SuiteKey = "AKIDEXAMPLE";
-    private const string SuiteSecret = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
-    private const string SuiteToken = "AQoDYXdzEPT//////////wEXAMPLEtc764bNrC9SAPBSM22wDOk4x4HIZ8j4FZTwdQWLWsKWHGBuFqwAeMicRXmxfpSPfIeoIYRqTflfKD8YUuwthAx7mSEI/qkPpKPi/kMcGdQrmGdeehM4IC1NtBmUpp2wUE8phUZampKsburEDy0KPkyQDYwT7WZ0wq5VSXDvp75YU9HFvlRd8Tx6q6fE8YQcHNVXAkiY9q6d+xo0rKwT38xVqr7ZD0u0iPPkUL64lIZbqBAz+scqKmlzm8FDrypNC9Yjc8fPOLn9FX9KSYvKTr4rvx3iSIlTJabIQwj2ICCR/oLxBA==";
-    private readonly string _dir = Directory.CreateTempSubdirectory("flow-sim-security").FullName;
+    private const string Admin = "admin:pw";
+    private const string Ff = "bob:pw";
+    private const string Ml = "mel:pw";
+    private const string Reader = "rita:pw";
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    internal static Task<Sim> SecureAsync() => StartAsync("--user", "admin:pw:all_access", "--user", "bob:pw:flow_framework_full_access",
+        "--user", "mel:pw:ml_full_access", "--user", "rita:pw:flow_framework_read_access");
 
-    private static SecurityOptions Options(string region, string service, params string[] keys)
+    [Fact]
+    public async Task Auth_roles_behave_like_the_security_plugin()
     {
-        var o = new SecurityOptions();
-        o.TryParse("--sigv4", () => region + "/" + service);
-        foreach (var k in keys)
-        {
-            o.TryParse("--aws-key", () => k);
-        }
-        return o;
-    }
+        await using var sim = await SecureAsync();
+        var (status, _, text) = await sim.GetAsync("/");
+        Assert.Equal((401, "Unauthorized"), (status, text));
+        Assert.Equal(401, (await sim.GetAsync("/", "admin:wrong")).Status);
+        Assert.Equal(200, (await sim.GetAsync("/", Admin)).Status);
 
-    private static SigV4Verifier.Request SuiteRequest(string method, string target, string signature, string signedHeaders, params (string Name, string Value)[] extra)
-    {
-        var headers = new Dictionary<string, string[]>
-        {
-            ["host"] = ["example.amazonaws.com"],
-            ["x-amz-date"] = ["20150830T123600Z"],
-            ["authorization"] = [$"AWS4-HMAC-SHA256 Credential={SuiteKey}/20150830/us-east-1/service/aws4_request, SignedHeaders={signedHeaders}, Signature={signature}"],
-        };
-        byte[] body = [];
-        foreach (var (name, value) in extra)
-        {
-            if (name == "body") { body = Encoding.UTF8.GetBytes(value); continue; }
-            headers[name] = headers.TryGetValue(name, out var v) ? [.. v, value] : [value];
-        }
-        return new SigV4Verifier.Request(method, target, headers, body);
-    }
-
-    private static readonly FakeTimeProvider SuiteClock = new(new DateTimeOffset(2015, 8, 30, 12, 38, 0, TimeSpan.Zero));
-
-    public static TheoryData<string, string, string, string, string[]> SuiteCases() => new()
-    {
-        { "GET", "/", "host;x-amz-date", "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31", [] },
-        { "GET", "/?Param2=value2&Param1=value1", "host;x-amz-date", "b97d918cfa904a5beff61c982a1b6f458b799221646efd99d3219ec94cdf2500", [] },
-        { "GET", "/?Param1=value1", "host;x-amz-date", "a67d582fa61cc504c4bae71f336f98b97f1ea3c7a6bfe1b6e45aec72011b9aeb", [] },
-        { "GET", "/?-._~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz=-._~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz", "host;x-amz-date", "9c3e54bfcdf0b19771a7f523ee5669cdf59bc7cc0884027167c21bb143a40197", [] },
-        { "GET", "/", "host;my-header1;my-header2;x-amz-date", "acc3ed3afb60bb290fc8d2dd0098b9911fcaa05412b367055dee359757a9c736", ["my-header1: value1", "my-header2:\"a   b   c\""] },
-        { "GET", "/", "host;my-header1;x-amz-date", "c9d5ea9f3f72853aea855b47ea873832890dbdd183b4468f858259531a5138ea", ["my-header1:value2", "my-header1:value2", "my-header1:value1"] },
-        { "POST", "/", "host;x-amz-date", "5da7c1a2acd57cee7505fc6676e4e544621c30862966e37dddb68e92efbe5d6b", [] },
-        { "POST", "/", "host;my-header1;x-amz-date", "cdbc9802e29d2942e5e10b5bccfdd67c5f22c7c4e8ae67b53629efa58b974b7d", ["my-header1:VALUE1"] },
-        { "POST", "/", "content-type;host;x-amz-date", "ff11897932ad3f4e8b18135d722051e5ac45fc38421b1da7b9d196a0fe09473a", ["content-type:application/x-www-form-urlencoded", "body:Param1=value1"] },
-    };
-
-    [Theory]
-    [MemberData(nameof(SuiteCases))]
-    public void Verifier_accepts_the_aws_test_suite_signatures_and_refuses_them_altered(string method, string target, string signedHeaders, string signature, string[] extra)
-    {
-        var verifier = new SigV4Verifier(Options("us-east-1", "service", $"{SuiteKey}:{SuiteSecret}"), SuiteClock);
-        var pairs = extra.Select(e => (e[..e.IndexOf(':')], e[(e.IndexOf(':') + 1)..])).ToArray();
-
-        var (key, rejection) = verifier.Verify(SuiteRequest(method, target, signature, signedHeaders, pairs));
-        Assert.Null(rejection);
-        Assert.Equal(SuiteKey, key!.AccessKeyId);
-
-        var altered = signature[..^1] + (signature[^1] == '0' ? '1' : '0');
-        var (_, refused) = verifier.Verify(SuiteRequest(method, target, altered, signedHeaders, pairs));
-        Assert.Equal(403, refused!.Status);
-        Assert.StartsWith("The request signature we calculated does not match the signature you provided.", refused.Body!["message"]!.GetValue<string>());
+        var state = await sim.ProvisionAsync(Templates.RemoteModel(), Ff);
+        var id = state["workflow_id"]!.GetValue<string>();
+        Assert.Equal((403, Err("Failed to get workflow.")), Pick(await sim.PostAsync($"{Wf}/{id}/_deprovision", null, Ml)));
+        Assert.Equal((403, Err("Failed to get workflow status.")), Pick(await sim.GetAsync($"{Wf}/{id}/_status", Ml)));
+        Assert.Equal((403, Err("Failed to get workflow.")), Pick(await sim.PostAsync($"{Wf}/{id}/_deprovision", null, Reader)));
+        Assert.Equal(200, (await sim.GetAsync($"{Wf}/{id}/_status", Reader)).Status);
+        var model = Templates.ResourceId(state, "register_remote_model");
+        var conn = Templates.ResourceId(state, "create_connector");
+        Assert.Equal((202, Err($"Failed to deprovision some resources: [model_id {model}, connector_id {conn}].")), Pick(await sim.PostAsync($"{Wf}/{id}/_deprovision", null, Ff)));
+        var (_, all, _) = await sim.GetAsync($"{Wf}/{id}/_status?all=true", Admin);
+        Assert.Equal("bob", all!["user"]!["name"]!.GetValue<string>());
+        Assert.Equal(200, (await sim.PostAsync($"{Wf}/{id}/_deprovision", null, Admin)).Status);
+        (_, all, _) = await sim.GetAsync($"{Wf}/{id}/_status?all=true", Admin);
+        Assert.Equal("admin", all!["user"]!["name"]!.GetValue<string>());
+        var (_, log, _) = await sim.GetAsync("/_simulator/requests");
+        Assert.DoesNotContain("pw", log!.ToJsonString());
+        Assert.Contains(log.AsArray(), e => e!["user"]?.GetValue<string>() == "bob");
     }
 
     [Fact]
-    public void Session_token_must_come_with_its_key_and_expires_on_request()
+    public async Task Root_needs_cluster_monitor_which_only_the_full_access_roles_carry()
     {
-        var options = Options("us-east-1", "service", $"{SuiteKey}:{SuiteSecret}:{SuiteToken}");
-        var verifier = new SigV4Verifier(options, SuiteClock);
-        const string signature = "85d96828115b5dc0cfc3bd16ad9e210dd772bbebba041836c64533a82be05ead"; // post-sts-header-before
-
-        Assert.Null(verifier.Verify(SuiteRequest("POST", "/", signature, "host;x-amz-date;x-amz-security-token", ("x-amz-security-token", SuiteToken))).Rejection);
-        Assert.Equal("The security token included in the request is invalid.",
-            verifier.Verify(SuiteRequest("POST", "/", signature, "host;x-amz-date", [])).Rejection!.Body!["message"]!.GetValue<string>());
-        options.AwsKeys[0].Expired = true;
-        Assert.Equal("The security token included in the request is expired",
-            verifier.Verify(SuiteRequest("POST", "/", signature, "host;x-amz-date;x-amz-security-token", ("x-amz-security-token", SuiteToken))).Rejection!.Body!["message"]!.GetValue<string>());
-    }
-
-    [Theory]
-    [InlineData("us-west-2", "service", "Credential should be scoped to a valid region. ")]
-    [InlineData("us-east-1", "es", "Credential should be scoped to correct service: 'es'. ")]
-    public void Scope_for_another_region_or_service_is_refused_with_awss_text(string region, string service, string message)
-    {
-        var verifier = new SigV4Verifier(Options(region, service, $"{SuiteKey}:{SuiteSecret}"), SuiteClock);
-        var (_, rejection) = verifier.Verify(SuiteRequest("GET", "/", "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31", "host;x-amz-date"));
-        Assert.Equal(message, rejection!.Body!["message"]!.GetValue<string>());
+        await using var sim = await SecureAsync();
+        Assert.Equal(200, (await sim.GetAsync("/", Ff)).Status);
+        Assert.Equal(200, (await sim.GetAsync("/", Ml)).Status);
+        var (status, body, _) = await sim.GetAsync("/", Reader);
+        Assert.Equal(403, status);
+        Assert.Equal(
+            "{\"error\":{\"root_cause\":[{\"type\":\"security_exception\",\"reason\":\"no permissions for [cluster:monitor/main] and User [name=rita, backend_roles=[], requestedTenant=null]\"}],\"type\":\"security_exception\",\"reason\":\"no permissions for [cluster:monitor/main] and User [name=rita, backend_roles=[], requestedTenant=null]\"},\"status\":403}",
+            body!.ToJsonString());
     }
 
     [Fact]
-    public void Unknown_key_clock_skew_and_no_signature_are_refused_with_awss_texts()
+    public async Task Status_user_has_common_utils_full_key_set()
     {
-        var late = new FakeTimeProvider(new DateTimeOffset(2015, 8, 30, 12, 46, 0, TimeSpan.Zero));
-        var verifier = new SigV4Verifier(Options("us-east-1", "service", "AKIDOTHER:x"), SuiteClock);
-        var skewed = new SigV4Verifier(Options("us-east-1", "service", $"{SuiteKey}:{SuiteSecret}"), late);
-        var vanilla = SuiteRequest("GET", "/", "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31", "host;x-amz-date");
-        var unsigned = new SigV4Verifier.Request("GET", "/", new Dictionary<string, string[]> { ["host"] = ["h"] }, []);
-
-        Assert.Equal("The security token included in the request is invalid.", verifier.Verify(vanilla).Rejection!.Body!["message"]!.GetValue<string>());
-        Assert.Equal("Signature expired: 20150830T123600Z is now earlier than 20150830T124100Z (20150830T124600Z - 5 min.)", skewed.Verify(vanilla).Rejection!.Body!["message"]!.GetValue<string>());
-        Assert.Equal("Missing Authentication Token", verifier.Verify(unsigned).Rejection!.Body!["message"]!.GetValue<string>());
+        await using var sim = await SecureAsync();
+        var state = await sim.ProvisionAsync(Templates.Of(Templates.Connector()), Ff);
+        Assert.Equal(
+            "{\"name\":\"bob\",\"backend_roles\":[],\"roles\":[\"flow_framework_full_access\"],\"user_requested_tenant\":null,\"user_requested_tenant_access\":null,\"custom_attribute_names\":[]}",
+            state["user"]!.ToJsonString());
     }
 
     [Fact]
-    public async Task Over_http_a_signed_request_with_a_comma_in_the_query_passes_and_a_wrong_secret_does_not()
+    public async Task Tls_serves_https_with_a_self_signed_certificate()
     {
-        await using var sim = await Sim.StartAsync("--sigv4", "us-east-1/es", "--aws-key", "AKIDSIM:sim-secret:sim-token");
-        using var http = new HttpClient { BaseAddress = sim.Server.BaseAddress };
-
-        Assert.Equal("{\"message\":\"Missing Authentication Token\"}", await (await http.GetAsync("/")).Content.ReadAsStringAsync());
-        using var good = await http.SendAsync(TestSigner.Sign(HttpMethod.Post, new Uri(sim.Server.BaseAddress, $"{Sim.Wf}/nope/_deprovision?allow_delete=a,b"), "AKIDSIM", "sim-secret", "sim-token", "us-east-1", "es"));
-        Assert.Equal(404, (int)good.StatusCode);   // signed correctly; the workflow just does not exist
-        using var bad = await http.SendAsync(TestSigner.Sign(HttpMethod.Get, new Uri(sim.Server.BaseAddress, "/"), "AKIDSIM", "not-the-secret", "sim-token", "us-east-1", "es"));
-        Assert.Equal(403, (int)bad.StatusCode);
-        Assert.StartsWith("{\"message\":\"The request signature we calculated does not match", await bad.Content.ReadAsStringAsync());
-
-        Assert.Equal(200, (await sim.PostAsync("/_simulator/aws/expire-tokens")).Status);
-        using var expired = await http.SendAsync(TestSigner.Sign(HttpMethod.Get, new Uri(sim.Server.BaseAddress, "/"), "AKIDSIM", "sim-secret", "sim-token", "us-east-1", "es"));
-        Assert.Equal("{\"message\":\"The security token included in the request is expired\"}", await expired.Content.ReadAsStringAsync());
-        var log = (await sim.GetAsync("/_simulator/requests")).Text;
-        Assert.DoesNotContain("sim-secret", log);
-        Assert.DoesNotContain("sim-token", log);
-        Assert.Contains("arn:aws:iam::123456789012:user/AKIDSIM", log);
-    }
-
-    [Fact]
-    public async Task Serverless_wants_the_payload_hash_header()
-    {
-        await using var sim = await Sim.StartAsync("--sigv4", "us-east-1/aoss", "--aws-key", "AKIDSIM:sim-secret");
-        using var http = new HttpClient { BaseAddress = sim.Server.BaseAddress };
-
-        using var without = await http.SendAsync(TestSigner.Sign(HttpMethod.Get, new Uri(sim.Server.BaseAddress, "/"), "AKIDSIM", "sim-secret", null, "us-east-1", "aoss", contentHashHeader: false));
-        using var with = await http.SendAsync(TestSigner.Sign(HttpMethod.Get, new Uri(sim.Server.BaseAddress, "/"), "AKIDSIM", "sim-secret", null, "us-east-1", "aoss"));
-
-        Assert.Equal(403, (int)without.StatusCode);
-        var body = JsonNode.Parse(await without.Content.ReadAsStringAsync())!;
-        Assert.Equal("403 Forbidden", body["error"]!["reason"]!.GetValue<string>());
-        Assert.Equal(200, (int)with.StatusCode);
-    }
-
-    [Fact]
-    public async Task Tls_writes_the_ca_that_issued_its_certificate()
-    {
-        var caPath = Path.Combine(_dir, "sim-ca.pem");
-        await using var sim = await Sim.StartAsync("--tls", "--write-ca", caPath);
-        var ca = X509CertificateLoader.LoadCertificate(Convert.FromBase64String(string.Concat(File.ReadAllLines(caPath).Where(l => !l.StartsWith("-----", StringComparison.Ordinal)))));
-        X509Certificate2? served = null;
-        using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, cert, _, _) => { served = X509CertificateLoader.LoadCertificate(cert!.RawData); return true; } };
-        using var http = new HttpClient(handler);
-        await http.GetAsync(sim.Server.BaseAddress);
-
-        Assert.Equal(SimulatorPki.CaSubject, ca.Subject);
-        Assert.Equal(ca.Subject, served!.Issuer);
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.Add(ca);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        Assert.True(chain.Build(served));
-    }
-
-    [Fact]
-    public async Task Client_certificates_of_the_client_ca_sign_in_as_their_cn()
-    {
-        using var ca = Pki.Authority("Client CA");
-        using var other = Pki.Authority("Other CA");
-        var caPath = Path.Combine(_dir, "client-ca.pem");
-        File.WriteAllText(caPath, ca.ExportCertificatePem());
-        await using var sim = await Sim.StartAsync("--tls", "--client-ca", caPath, "--user", "admin:pw:all_access");
-
-        Assert.Equal(200, await StatusWithCertificate(sim, Pki.Leaf(ca, "CN=admin,OU=ops")));
-        Assert.Equal(403, await StatusWithCertificate(sim, Pki.Leaf(ca, "CN=nobody")));   // authenticated, no roles
-        Assert.Equal(401, await StatusWithCertificate(sim, null));
-        await Assert.ThrowsAsync<HttpRequestException>(() => StatusWithCertificate(sim, Pki.Leaf(other, "CN=admin")));
-        Assert.Contains("\"user\":\"admin\"", (await sim.GetAsync("/_simulator/requests")).Text);
-    }
-
-    [Fact]
-    public async Task Hs256_tokens_sign_in_as_their_subject()
-    {
-        var key = RandomNumberGenerator.GetBytes(32);
-        await using var sim = await Sim.StartAsync("--jwt-key", Convert.ToBase64String(key), "--user", "alice:pw:flow_framework_full_access");
-        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-
-        Assert.Equal(200, await StatusWithToken(sim, Jwt(key, "alice", now + 600)));
-        Assert.Equal(403, await StatusWithToken(sim, Jwt(key, "mallory", now + 600)));
-        Assert.Equal(401, await StatusWithToken(sim, Jwt(key, "alice", now - 120)));
-        Assert.Equal(401, await StatusWithToken(sim, Jwt(RandomNumberGenerator.GetBytes(32), "alice", now + 600)));
-        Assert.Equal(200, (await sim.GetAsync("/", user: "alice:pw")).Status);
-        Assert.Equal(401, (await sim.GetAsync("/")).Status);
-    }
-
-    [Theory]
-    [InlineData("--sigv4", "us-east-1/es")]
-    [InlineData("--aws-key", "AKID:SECRET")]
-    [InlineData("--client-ca", "/dev/null")]
-    [InlineData("--jwt-key", "c2hvcnQ=")]
-    [InlineData("--write-ca", "ca.pem")]
-    public void Incomplete_security_options_are_refused(string option, string value) =>
-        Assert.Throws<ArgumentException>(() => SimulatorOptions.Parse([option, value]));
-
-    private static async Task<int> StatusWithCertificate(Sim sim, X509Certificate2? certificate)
-    {
-        using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, _, _, _) => true, ClientCertificateOptions = ClientCertificateOption.Manual };
-        if (certificate is not null)
-        {
-            handler.ClientCertificates.Add(certificate);
-        }
-        using var http = new HttpClient(handler);
-        using var response = await http.GetAsync(sim.Server.BaseAddress);
-        return (int)response.StatusCode;
-    }
-
-    private static async Task<int> StatusWithToken(Sim sim, string token)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/");
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        using var response = await sim.Client.SendAsync(request);
-        return (int)response.StatusCode;
-    }
-
-    private static string Jwt(byte[] key, string subject, long expires)
-    {
-        static string B64(byte[] b) => Convert.ToBase64String(b).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-        var head = B64("{\"alg\":\"HS256\",\"typ\":\"JWT\"}"u8.ToArray());
-        var body = B64(Encoding.UTF8.GetBytes($"{{\"sub\":\"{subject}\",\"exp\":{expires}}}"));
-        return head + "." + body + "." + B64(HMACSHA256.HashData(key, Encoding.ASCII.GetBytes(head + "." + body)));
-    }
-}
-
-/// <summary>Certificates made for a test.</summary>
-internal static class Pki
-{
-    public static X509Certificate2 Authority(string name)
-    {
-        using var key = RSA.Create(2048);
-        var request = new CertificateRequest($"CN={name}", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
-        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign, true));
-        return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
-    }
-
-    public static X509Certificate2 Leaf(X509Certificate2 issuer, string subject)
-    {
-        using var key = RSA.Create(2048);
-        var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.2")], false));
-        using var issued = request.Create(issuer, DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow.AddDays(1), RandomNumberGenerator.GetBytes(8));
-        using var withKey = issued.CopyWithPrivateKey(key);
-        return X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12), null);
-    }
-}
-
-/// <summary>A small SigV4 signer for these tests only (the simulator and the module each have their own).</summary>
-internal static class TestSigner
-{
-    public static HttpRequestMessage Sign(HttpMethod method, Uri uri, string key, string secret, string? token, string region, string service, bool contentHashHeader = true)
-    {
-        var request = new HttpRequestMessage(method, uri);
-        var now = DateTime.UtcNow;
-        var amzDate = now.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
-        var hash = Convert.ToHexStringLower(SHA256.HashData([]));
-        var host = uri.Authority;
-        var headers = new SortedDictionary<string, string>(StringComparer.Ordinal) { ["host"] = host, ["x-amz-date"] = amzDate };
-        if (contentHashHeader) { headers["x-amz-content-sha256"] = hash; }
-        if (token is not null) { headers["x-amz-security-token"] = token; }
-        static string Enc(string s) => string.Concat(Encoding.UTF8.GetBytes(s).Select(b => char.IsAsciiLetterOrDigit((char)b) || "-._~".Contains((char)b) ? ((char)b).ToString() : $"%{b:X2}"));
-        var query = uri.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries)
-            .Select(p => p.Split('=', 2)).Select(p => Enc(Uri.UnescapeDataString(p[0])) + "=" + Enc(Uri.UnescapeDataString(p.Length > 1 ? p[1] : "")))
-            .Order(StringComparer.Ordinal);
-        var path = string.Join('/', uri.AbsolutePath.Split('/').Select(Enc));
-        var canonical = $"{method.Method}\n{path}\n{string.Join('&', query)}\n{string.Concat(headers.Select(h => $"{h.Key}:{h.Value}\n"))}\n{string.Join(';', headers.Keys)}\n{hash}";
-        var scope = $"{amzDate[..8]}/{region}/{service}/aws4_request";
-        var toSign = $"AWS4-HMAC-SHA256\n{amzDate}\n{scope}\n{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)))}";
-        var k = Encoding.UTF8.GetBytes("AWS4" + secret);
-        foreach (var part in new[] { amzDate[..8], region, service, "aws4_request" }) { k = HMACSHA256.HashData(k, Encoding.UTF8.GetBytes(part)); }
-        var signature = Convert.ToHexStringLower(HMACSHA256.HashData(k, Encoding.UTF8.GetBytes(toSign)));
-        request.Headers.Host = host;
-        foreach (var (name, value) in headers.Where(h => h.Key != "host")) { request.Headers.TryAddWithoutValidation(name, value); }
-        request.Headers.TryAddWithoutValidation("Authorization", $"AWS4-HMAC-SHA256 Credential={key}/{scope}, SignedHeaders={string.Join(';', headers.Keys)}, Signature={signature}");
-        return request;
+        await using var sim = await StartAsync("--tls");
+        Assert.Equal("https", sim.Server.BaseAddress.Scheme);
+        Assert.Equal(64, sim.Server.CertificateThumbprint!.Length);
+        Assert.Equal(200, (await sim.GetAsync("/")).Status);
     }
 }

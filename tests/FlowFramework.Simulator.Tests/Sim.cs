@@ -20,10 +20,11 @@ public sealed class Sim : IAsyncDisposable
     public SimulatorServer Server { get; }
     public HttpClient Client { get; }
 
-    /// <summary>Starts with fast deprovision pauses unless the caller passes its own.</summary>
+    /// <summary>Starts with fast deprovision pauses and the partial-failure state write done before the answer, unless
+    /// the caller passes its own values (later options win).</summary>
     public static async Task<Sim> StartAsync(params string[] args)
     {
-        var all = new List<string> { "--port", "0", "--step-pause-ms", "1", "--pass-pause-ms", "10", "--provision-delay-ms", "5" };
+        var all = new List<string> { "--port", "0", "--step-pause-ms", "1", "--pass-pause-ms", "10", "--provision-delay-ms", "5", "--state-write-lag-ms", "0" };
         all.AddRange(args);
         var server = await SimulatorServer.StartAsync([.. all]);
         var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, _, _, _) => true };
@@ -97,6 +98,44 @@ public sealed class Sim : IAsyncDisposable
         Assert.True(status == 200, text);
     }
 
+    /// <summary>Status and body text of an answer, for exact comparisons.</summary>
+    public static (int, string) Pick((int Status, JsonNode? Body, string Text) r) => (r.Status, r.Body?.ToJsonString() ?? r.Text);
+
+    /// <summary>Arms a gate at a hold point (for one workflow, or all when <paramref name="workflowId"/> is null).</summary>
+    public async Task ArmGateAsync(string name, string? workflowId = null)
+    {
+        var (status, _, text) = await PostAsync("/_simulator/gates", new JsonObject { ["name"] = name, ["workflow_id"] = workflowId });
+        Assert.True(status == 200, text);
+    }
+
+    /// <summary>Waits until <paramref name="waiting"/> requests are held at the gate (the simulator answers 408 after 30 s).</summary>
+    public async Task AwaitGateAsync(string name, int waiting = 1)
+    {
+        var (status, _, text) = await PostAsync($"/_simulator/gates/{name}/_await", new JsonObject { ["waiting"] = waiting });
+        Assert.True(status == 200, text);
+    }
+
+    public async Task<int> ReleaseGateAsync(string name, string? workflowId = null)
+    {
+        var (status, body, text) = await PostAsync($"/_simulator/gates/{name}/_release", workflowId is null ? null : new JsonObject { ["workflow_id"] = workflowId });
+        Assert.True(status == 200, text);
+        return body!["released"]!.GetValue<int>();
+    }
+
+    public async Task<List<JsonObject>> RequestsAsync()
+        => (await GetAsync("/_simulator/requests")).Body!.AsArray().Select(e => e!.AsObject()).ToList();
+
+    /// <summary>Polls the request log until an entry matches (entries are added when the server is done with a request).</summary>
+    public async Task<JsonObject> WaitForRequestAsync(Func<JsonObject, bool> match)
+    {
+        for (var i = 0; i < 600; i++)
+        {
+            if ((await RequestsAsync()).FirstOrDefault(match) is { } entry) { return entry; }
+            await Task.Delay(50);
+        }
+        throw new TimeoutException("no such request in the log");
+    }
+
     public static string Err(string message) => new JsonObject { ["error"] = message }.ToJsonString();
 
     public static string CoreErr(int status, string type, string reason)
@@ -116,92 +155,4 @@ public sealed class Sim : IAsyncDisposable
         Client.Dispose();
         await Server.DisposeAsync();
     }
-}
-
-/// <summary>Locates ../shared/flow-framework by walking up from the test assembly.</summary>
-public static class Shared
-{
-    public static string? FlowFrameworkDir { get; } = Find();
-
-    private static string? Find()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null)
-        {
-            var candidate = Path.Combine(dir.FullName, "shared", "flow-framework");
-            if (Directory.Exists(Path.Combine(candidate, "upstream")))
-            {
-                return candidate;
-            }
-            dir = dir.Parent;
-        }
-        return null;
-    }
-
-    public static string Upstream(string relative) => Path.Combine(FlowFrameworkDir!, "upstream", relative);
-}
-
-/// <summary>Small templates used across tests.</summary>
-public static class Templates
-{
-    public static JsonObject Connector(string id = "conn") => new()
-    {
-        ["id"] = id,
-        ["type"] = "create_connector",
-        ["user_inputs"] = new JsonObject
-        {
-            ["name"] = "c", ["description"] = "d", ["version"] = "1", ["protocol"] = "http",
-            ["parameters"] = new JsonObject { ["endpoint"] = "api.openai.com" },
-            ["credential"] = new JsonObject { ["key"] = "secret-key" },
-            ["actions"] = new JsonArray(new JsonObject { ["action_type"] = "predict", ["method"] = "POST", ["url"] = "https://x" }),
-        },
-    };
-
-    public static JsonObject Model(string id = "model", string connector = "conn", bool deploy = true) => new()
-    {
-        ["id"] = id,
-        ["type"] = "register_remote_model",
-        ["previous_node_inputs"] = new JsonObject { [connector] = "connector_id" },
-        ["user_inputs"] = new JsonObject { ["name"] = "m", ["deploy"] = deploy },
-    };
-
-    public static JsonObject Pipeline(string pipelineId, string from = "model") => new()
-    {
-        ["id"] = "pipeline",
-        ["type"] = "create_ingest_pipeline",
-        ["previous_node_inputs"] = new JsonObject { [from] = "model_id" },
-        ["user_inputs"] = new JsonObject
-        {
-            ["pipeline_id"] = pipelineId,
-            ["configurations"] = new JsonObject
-            {
-                ["processors"] = new JsonArray(new JsonObject { ["text_embedding"] = new JsonObject { ["model_id"] = $"${{{{{from}.model_id}}}}" } }),
-            },
-        },
-    };
-
-    public static JsonObject Index(string name, string? after = "pipeline") => new()
-    {
-        ["id"] = "index",
-        ["type"] = "create_index",
-        ["previous_node_inputs"] = after is null ? new JsonObject() : new JsonObject { [after] = "pipeline_id" },
-        ["user_inputs"] = new JsonObject { ["index_name"] = name, ["configurations"] = new JsonObject { ["settings"] = new JsonObject() } },
-    };
-
-    public static JsonObject Of(params JsonObject[] nodes)
-    {
-        var array = new JsonArray();
-        foreach (var n in nodes) { array.Add(n); }
-        return new JsonObject { ["name"] = "test", ["workflows"] = new JsonObject { ["provision"] = new JsonObject { ["nodes"] = array } } };
-    }
-
-    public static JsonObject RemoteModel() => Of(Connector(), Model());
-
-    public static JsonObject Full(string pipeline = "p1", string index = "idx1") => Of(Connector(), Model(), Pipeline(pipeline), Index(index));
-
-    public static IEnumerable<JsonObject> Resources(JsonNode state)
-        => (state["resources_created"] as JsonArray ?? []).Select(r => r!.AsObject());
-
-    public static string ResourceId(JsonNode state, string stepName)
-        => Resources(state).First(r => r["workflow_step_name"]!.GetValue<string>() == stepName)["resource_id"]!.GetValue<string>();
 }

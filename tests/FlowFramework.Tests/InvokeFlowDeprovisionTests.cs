@@ -262,6 +262,27 @@ public class InvokeFlowDeprovisionTests
         Assert.Empty(result.OfType<FlowResource>());
     }
 
+    // On Invoke-FlowDeprovision, -TimeoutSec limits the whole run; the time limit of one request is the connection's.
+    [Fact]
+    public void A_request_that_gets_no_answer_names_the_connections_time_limit_not_the_runs()
+    {
+        using var cluster = Cluster(r =>
+        {
+            Thread.Sleep(TimeSpan.FromSeconds(3));
+            return new FakeResponse(200, ClusterScripts.Status("wf1", "COMPLETED"));
+        });
+        using var ps = new PowerShellSession();
+        var result = ps.Run($"$c = Connect-FlowCluster '{cluster.Url}' -TimeoutSec 1 -PassThru\nInvoke-FlowDeprovision -Connection $c -WorkflowId wf1 -MaxAttempts 1 -Force -PassThru");
+        var error = Assert.Single(result.Errors);
+        Assert.Equal("FlowClusterUnavailable,FlowFramework.Commands.InvokeFlowDeprovisionCommand", error.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.OperationTimeout, error.CategoryInfo.Category);
+        Assert.Equal($"The cluster at {cluster.Url}/ did not answer GET /_plugins/_flow_framework/workflow/wf1/_status?all=true within 1 s.", error.Exception.Message);
+        Assert.Contains("Connect-FlowCluster -TimeoutSec", error.ErrorDetails.RecommendedAction);
+        Assert.Contains("(1 s)", error.ErrorDetails.RecommendedAction);
+        Assert.Contains("the -TimeoutSec of Invoke-FlowDeprovision limits a whole run, not one request", error.ErrorDetails.RecommendedAction);
+        Assert.Equal(FlowDeprovisionStatus.Failed, Assert.Single(result.OfType<FlowDeprovisionResult>()).Status);
+    }
+
     [Fact]
     public void Verbose_shows_each_request_and_progress_completes()
     {

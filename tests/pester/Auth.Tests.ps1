@@ -380,9 +380,11 @@ Connect-FlowCluster $env:SIM -CertificatePath $env:PEM -CertificateKeyPath $env:
 
 Describe 'Bearer tokens' {
     BeforeAll {
-        $script:JwtKey = [Security.Cryptography.RandomNumberGenerator]::GetBytes(32)
+        # --jwt-key <secret>: the HS256 key is the secret's UTF-8 bytes (37 here; the security plugin wants at least 32).
+        $script:JwtSecret = New-Secret 'JwtSecret'
+        $script:JwtKey = [Text.Encoding]::UTF8.GetBytes($script:JwtSecret)
         $script:AlicePw = New-Secret 'Alice'
-        $script:Jwt = Start-FlowSimulator -ArgumentList (@('--jwt-key', [Convert]::ToBase64String($script:JwtKey), '--user', "alice:$($script:AlicePw):all_access") + $script:FastSim)
+        $script:Jwt = Start-FlowSimulator -ArgumentList (@('--jwt-key', $script:JwtSecret, '--user', "alice:$($script:AlicePw):all_access") + $script:FastSim)
         $alice = [pscredential]::new('alice', (Secure $script:AlicePw))
         $sim = $script:Jwt
         $script:SendAlice = { param($m, $p, $b) Invoke-Simulator -Simulator $sim -Method $m -Path $p -Body $b -Credential $alice }.GetNewClosure()
@@ -424,15 +426,21 @@ Connect-FlowCluster $env:SIM -Token (ConvertTo-SecureString $env:EXPIRED -AsPlai
         $run.Errors | Should -BeLike '*FlowAuthenticationFailed*'
         $script:Jwt | Stop-FlowSimulator
         $log = $script:Jwt.LaterOutput.Result + $script:Jwt.StandardError.Result
-        Assert-NoSecret ($run.Text + $log) @($script:Token, $expired, ($script:Token -split '\.')[2], [Convert]::ToBase64String($script:JwtKey))
+        Assert-NoSecret ($run.Text + $log) @($script:Token, $expired, ($script:Token -split '\.')[2], $script:JwtSecret)
     }
 }
 
 Describe 'AWSSDK.Core loads only for a SigV4 connection' {
-    It 'Import-Module and a basic or key-only connection load no AWS assembly; a profile connection loads it into the module''s context' {
+    It 'Import-Module and a basic or key-only connection load no AWS assembly; a profile connection loads it into the engine''s load context' {
         $script = @'
 Import-Module $env:FLOW_TEST_MODULE
-function Aws { @([AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -like 'AWSSDK*' } | ForEach-Object { "$($_.GetName().Name)@$([Runtime.Loader.AssemblyLoadContext]::GetLoadContext($_).Name)" }) -join ',' }
+function Aws {
+    $engine = [Runtime.Loader.AssemblyLoadContext]::All | Where-Object { $_.Assemblies.GetName().Name -contains 'FlowFramework.Engine' }
+    @([AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -like 'AWSSDK*' } | ForEach-Object {
+        $context = [Runtime.Loader.AssemblyLoadContext]::GetLoadContext($_)
+        "$($_.GetName().Name)@$(if ($null -ne $engine -and $context -eq $engine -and $context -ne [Runtime.Loader.AssemblyLoadContext]::Default) { 'engine' } else { $context.Name })"
+    }) -join ','
+}
 "after import: [$(Aws)]"
 try { Connect-FlowCluster https://127.0.0.1:1 -AwsRegion us-east-1 -AwsCredential ([pscredential]::new('AKIAX', (ConvertTo-SecureString 'y' -AsPlainText -Force))) -TimeoutSec 2 -ErrorAction Stop } catch { }
 "after keys: [$(Aws)]"
@@ -443,6 +451,6 @@ try { Connect-FlowCluster https://127.0.0.1:1 -AwsRegion us-east-1 -AwsProfile n
         $run.Output | Should -BeLike '*after import: `[`]*'
         $run.Output | Should -BeLike '*after keys: `[`]*'
         $run.Output | Should -BeLike '*error: FlowAwsCredentialNotFound,*'
-        $run.Output | Should -BeLike '*after profile: `[*AWSSDK.Core@FlowFramework*`]*'
+        $run.Output | Should -BeLike '*after profile: `[*AWSSDK.Core@engine*`]*'
     }
 }

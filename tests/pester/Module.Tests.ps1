@@ -4,6 +4,11 @@ BeforeAll {
     $script:Manifest = $env:FLOW_TEST_MODULE
     $script:PackageRoot = Split-Path -Parent $Manifest
     Import-Module (Join-Path $env:FLOW_TEST_REPO_ROOT 'build/Package.psm1') -Force
+    # Package versions are written once, in Directory.Packages.props.
+    $script:Versions = [xml](Get-Content -Raw (Join-Path $env:FLOW_TEST_REPO_ROOT 'Directory.Packages.props'))
+    $script:OurPolly = ($Versions.Project.ItemGroup.PackageVersion | Where-Object Include -EQ 'Polly.Core').Version
+    $script:ForeignPolly = $Versions.Project.PropertyGroup.ForeignPollyVersion
+    $script:BuildOutput = Join-Path $env:FLOW_TEST_REPO_ROOT 'src/FlowFramework/bin/Release/netstandard2.0'
 }
 
 Describe 'Importing the packaged module' {
@@ -99,9 +104,19 @@ Describe 'The package allowlist' {
     It 'New-FlowPackage fails when the build output lacks a listed dependency' {
         $fakeBuild = Join-Path $TestDrive 'fake-build'
         $null = New-Item -ItemType Directory $fakeBuild
-        Copy-Item (Join-Path $PackageRoot 'FlowFramework.dll'), (Join-Path $PackageRoot 'FlowFramework.format.ps1xml') $fakeBuild
+        Copy-Item (Join-Path $PackageRoot 'FlowFramework*.dll'), (Join-Path $PackageRoot 'FlowFramework.format.ps1xml') $fakeBuild
         { New-FlowPackage -BuildOutput $fakeBuild -Manifest $Manifest -HelpFile (Join-Path $PackageRoot 'en-US/FlowFramework.dll-Help.xml') -Destination (Join-Path $TestDrive 'pkg') } |
-            Should -Throw "*listed dependency 'FlowFramework.Engine.dll' is not in the build output*"
+            Should -Throw "*listed assembly 'FlowFramework.Engine.dll' is not in the build output*"
+    }
+
+    It 'New-FlowPackage fails when the build output has an assembly the allowlist does not name (a new transitive dependency)' {
+        $build = Join-Path $TestDrive 'build-with-extra'
+        Copy-Item -Path $BuildOutput -Destination $build -Recurse
+        Copy-Item (Join-Path $build 'Polly.Core.dll') (Join-Path $build 'Contoso.NewDependency.dll')
+        { New-FlowPackage -BuildOutput $build -Manifest $Manifest -HelpFile (Join-Path $PackageRoot 'en-US/FlowFramework.dll-Help.xml') -Destination (Join-Path $TestDrive 'pkg2') } |
+            Should -Throw "*assembly 'Contoso.NewDependency.dll' of the build output is not in the allowlist*"
+        Test-Path (Join-Path $TestDrive 'pkg2') | Should -BeFalse
+        { Assert-FlowBuildOutput -BuildOutput $BuildOutput } | Should -Not -Throw
     }
 }
 
@@ -152,7 +167,8 @@ $script:ran = $false
 $p.Execute([Action]{ $script:ran = $true })
 $foreign = [Polly.ResiliencePipelineBuilder].Assembly
 'foreign=' + [System.Diagnostics.FileVersionInfo]::GetVersionInfo($foreign.Location).FileVersion + ';ran=' + $script:ran
-$ours = [System.Runtime.Loader.AssemblyLoadContext]::All | Where-Object Name -eq 'FlowFramework' | ForEach-Object Assemblies | Where-Object { $_.GetName().Name -eq 'Polly.Core' }
+$engineContext = [System.Runtime.Loader.AssemblyLoadContext]::All | Where-Object { $_.Assemblies.GetName().Name -contains 'FlowFramework.Engine' }
+$ours = $engineContext.Assemblies | Where-Object { $_.GetName().Name -eq 'Polly.Core' }
 'ours=' + [System.Diagnostics.FileVersionInfo]::GetVersionInfo($ours.Location).FileVersion + ';' + ($ours.Location -like '*dependencies*')
 '@
     }
@@ -174,8 +190,33 @@ Import-Module '$Manifest'
         $result.Errors | Should -BeNullOrEmpty
         $result.ExitCode | Should -Be 0
         $result.Output | Should -Match 'result=Deprovisioned'
-        $result.Output | Should -Match 'foreign=8\.4\.2[.\d]*;ran=True'
-        $result.Output | Should -Match 'ours=8\.9\.1[.\d]*;True'
+        $result.Output | Should -Match "foreign=$([regex]::Escape($ForeignPolly))[.\d]*;ran=True"
+        $result.Output | Should -Match "ours=$([regex]::Escape($OurPolly))[.\d]*;True"
+    }
+}
+
+Describe 'One model of the output types' {
+    BeforeAll { $script:sim = Start-FlowSimulator -ArgumentList @('--step-pause-ms', '1', '--pass-pause-ms', '5') }
+    AfterAll { $sim | Stop-FlowSimulator }
+
+    It 'the object the isolated engine made is the type the session resolves, from the default load context' {
+        $result = Invoke-FreshPwsh -Script @"
+`$ErrorActionPreference = 'Stop'
+Import-Module '$Manifest'
+`$r = Invoke-FlowDeprovision -WorkflowId no-such-workflow -Connection (Connect-FlowCluster '$($sim.Url)' -PassThru) -Force -PassThru -ErrorAction SilentlyContinue
+'same=' + (`$r[0].GetType() -eq [FlowFramework.FlowDeprovisionResult]) + ';is=' + (`$r[0] -is [FlowFramework.FlowDeprovisionResult]) + ';status=' + `$r[0].Status
+`$s = Get-FlowWorkflowStatus -WorkflowId no-such-workflow -ErrorAction SilentlyContinue
+'model=' + [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext([FlowFramework.FlowResource].Assembly).Name
+'engine=' + [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext(`$r[0].GetType().Assembly).Name
+`$engine = [System.Runtime.Loader.AssemblyLoadContext]::All | Where-Object { `$_.Assemblies.GetName().Name -contains 'FlowFramework.Engine' }
+'engineContext=' + (`$engine -ne [System.Runtime.Loader.AssemblyLoadContext]::Default) + ';models=' + @([AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { `$_.GetName().Name -eq 'FlowFramework.Model' }).Count
+"@
+        $result.Errors | Should -BeNullOrEmpty
+        $result.ExitCode | Should -Be 0
+        $result.Output | Should -Match 'same=True;is=True;status=NotFound'
+        $result.Output | Should -Match '(?m)^model=Default\s*$'
+        $result.Output | Should -Match '(?m)^engine=Default\s*$'
+        $result.Output | Should -Match 'engineContext=True;models=1'
     }
 }
 

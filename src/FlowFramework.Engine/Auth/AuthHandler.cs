@@ -55,7 +55,7 @@ namespace FlowFramework.Engine.Auth
             var body = request.Content is null ? null : await request.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
             var payloadHash = SigV4Signer.PayloadHash(body);
             var uri = request.RequestUri!;
-            var host = uri.IsDefaultPort ? uri.Host : uri.Host + ":" + uri.Port.ToString(CultureInfo.InvariantCulture);
+            var host = uri.IsDefaultPort ? uri.Host : FormattableString.Invariant($"{uri.Host}:{uri.Port}");
             var now = _time.GetUtcNow();
             var amzDate = now.UtcDateTime.ToString(SigV4Signer.AmzDateFormat, CultureInfo.InvariantCulture);
 

@@ -101,6 +101,6 @@ namespace FlowFramework.Engine.Auth
 
         internal string Describe() => Subject is null
             ? Reason
-            : "The server certificate '" + Subject + "' issued by '" + Issuer + "' is not trusted: " + Reason;
+            : "the server certificate '" + Subject + "' issued by '" + Issuer + "' is not trusted: " + Reason;
     }
 }

@@ -8,7 +8,7 @@ using System.Text;
 
 namespace FlowFramework.Engine
 {
-    /// <summary>Reads client certificates and certificate authority bundles; every failure names the file.</summary>
+    /// <summary>Reads client certificates and certificate authority bundles; every failure names the file and what went wrong.</summary>
     public static class FlowCertificates
     {
         private const string PemCertificateBegin = "-----BEGIN CERTIFICATE-----";
@@ -26,7 +26,7 @@ namespace FlowFramework.Engine
             var bytes = ReadFile(path, FlowAuthSetupFailure.CertificateUnreadable, "client certificate");
             if (keyPath is not null)
             {
-                ReadFile(keyPath, FlowAuthSetupFailure.CertificateUnreadable, "private key");
+                ReadFile(keyPath, FlowAuthSetupFailure.CertificateKeyUnreadable, "private key");
             }
 
             X509Certificate2 certificate;
@@ -44,7 +44,8 @@ namespace FlowFramework.Engine
                 }
                 catch (CryptographicException ex)
                 {
-                    throw Unreadable(path, "it is not a PKCS#12 (.pfx) file this password opens, nor a PEM file (" + ex.Message + ")", ex);
+                    throw Failed(FlowAuthSetupFailure.CertificateUnreadable, "client certificate", path,
+                        "it is not a PKCS#12 (.pfx) file this password opens, nor a PEM file (" + ex.Message + ")", ex);
                 }
             }
 
@@ -52,7 +53,8 @@ namespace FlowFramework.Engine
             {
                 var subject = certificate.Subject;
                 certificate.Dispose();
-                throw Unreadable(path, "the certificate '" + subject + "' comes without its private key; pass -CertificateKeyPath or a .pfx that holds the key", null);
+                throw new FlowAuthSetupException(FlowAuthSetupFailure.CertificateWithoutPrivateKey,
+                    "client certificate '" + path + "': the certificate '" + subject + "' comes without its private key.", path, certificateSubject: subject);
             }
 
             return certificate;
@@ -89,14 +91,13 @@ namespace FlowFramework.Engine
             }
             catch (Exception ex) when (ex is FormatException || ex is CryptographicException || ex is ArgumentException)
             {
-                throw new FlowAuthSetupException(FlowAuthSetupFailure.CertificateAuthorityUnreadable,
-                    "The certificate authority bundle '" + path + "' could not be read: " + ex.Message + ".", path, ex);
+                throw Failed(FlowAuthSetupFailure.CertificateAuthorityUnreadable, "certificate authority bundle", path, ex.Message, ex);
             }
 
             if (collection.Count == 0)
             {
-                throw new FlowAuthSetupException(FlowAuthSetupFailure.CertificateAuthorityUnreadable,
-                    "The certificate authority bundle '" + path + "' holds no certificate (expected PEM blocks '" + PemCertificateBegin + "').", path);
+                throw Failed(FlowAuthSetupFailure.CertificateAuthorityUnreadable, "certificate authority bundle", path,
+                    "it holds no certificate (no '" + PemCertificateBegin + "' block)", null);
             }
 
             return collection;
@@ -134,11 +135,11 @@ namespace FlowFramework.Engine
             }
             catch (TargetInvocationException ex) when (ex.InnerException is not null)
             {
-                throw Unreadable(keyPath ?? path, "the PEM certificate or its key could not be read (" + ex.InnerException.Message + ")", ex.InnerException);
+                throw PemUnreadable(path, keyPath, ex.InnerException);
             }
             catch (Exception ex) when (ex is CryptographicException || ex is ArgumentException)
             {
-                throw Unreadable(keyPath ?? path, "the PEM certificate or its key could not be read (" + ex.Message + ")", ex);
+                throw PemUnreadable(path, keyPath, ex);
             }
 
             // A key imported from PEM is ephemeral; TLS on Windows needs it in a PKCS#12 form.
@@ -149,7 +150,12 @@ namespace FlowFramework.Engine
         }
 
         private static FlowAuthSetupException NotSupportedHere(string path) =>
-            Unreadable(path, "PEM certificates with separate keys need PowerShell 7 (.NET 5 or later); on Windows PowerShell 5.1 convert them to a .pfx file first", null);
+            Failed(FlowAuthSetupFailure.CertificateUnreadable, "client certificate", path,
+                "reading a PEM certificate with its key needs .NET 5 or later, and this runtime has no PEM reader", null);
+
+        private static FlowAuthSetupException PemUnreadable(string path, string? keyPath, Exception ex) => keyPath is null
+            ? Failed(FlowAuthSetupFailure.CertificateUnreadable, "client certificate", path, "the PEM certificate or its key could not be read (" + ex.Message + ")", ex)
+            : Failed(FlowAuthSetupFailure.CertificateKeyUnreadable, "private key", keyPath, "the PEM key could not be read or does not belong to '" + path + "' (" + ex.Message + ")", ex);
 
         private static char[] RevealChars(SecureString secure)
         {
@@ -179,12 +185,12 @@ namespace FlowFramework.Engine
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is ArgumentException || ex is NotSupportedException || ex is SecurityException)
             {
-                throw new FlowAuthSetupException(failure, "The " + what + " file '" + path + "' could not be read: " + ex.Message, path, ex);
+                throw Failed(failure, what, path, ex.Message, ex);
             }
 
             if (bytes.Length == 0)
             {
-                throw new FlowAuthSetupException(failure, "The " + what + " file '" + path + "' is empty.", path);
+                throw Failed(failure, what, path, "the file is empty", null);
             }
 
             return bytes;
@@ -192,7 +198,7 @@ namespace FlowFramework.Engine
 
         private static bool IsPem(byte[] bytes) => Encoding.ASCII.GetString(bytes, 0, Math.Min(bytes.Length, 4096)).Contains("-----BEGIN");
 
-        private static FlowAuthSetupException Unreadable(string path, string why, Exception? inner) =>
-            new FlowAuthSetupException(FlowAuthSetupFailure.CertificateUnreadable, "The client certificate file '" + path + "' could not be used: " + why + ".", path, inner);
+        private static FlowAuthSetupException Failed(FlowAuthSetupFailure failure, string what, string path, string cause, Exception? inner) =>
+            new FlowAuthSetupException(failure, what + " '" + path + "': " + cause, path, cause, innerException: inner);
     }
 }

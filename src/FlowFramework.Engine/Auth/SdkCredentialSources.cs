@@ -15,13 +15,15 @@ namespace FlowFramework.Engine.Auth
     internal static class SdkCredentialSources
     {
         /// <summary>The places the SDK's default chain looks, in its order; named in the error when all are empty.</summary>
-        internal const string DefaultChainPlaces =
-            "the environment variables AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (with AWS_SESSION_TOKEN); "
-            + "the profile named by AWS_PROFILE, else 'default', in the shared credentials file (AWS_SHARED_CREDENTIALS_FILE, else ~/.aws/credentials) "
-            + "and config file (AWS_CONFIG_FILE, else ~/.aws/config), including credential_process, role and SSO profiles (SSO needs the AWSSDK.SSO and AWSSDK.SSOOIDC assemblies, which this module does not ship); "
-            + "web identity (AWS_WEB_IDENTITY_TOKEN_FILE with AWS_ROLE_ARN); "
-            + "container credentials (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI or AWS_CONTAINER_CREDENTIALS_FULL_URI); "
-            + "and EC2 instance metadata (IMDS, unless AWS_EC2_METADATA_DISABLED=true)";
+        internal static readonly string[] DefaultChainPlaces =
+        {
+            "the environment variables AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (with AWS_SESSION_TOKEN)",
+            "the profile named by AWS_PROFILE, else 'default', in the shared credentials file (AWS_SHARED_CREDENTIALS_FILE, else ~/.aws/credentials) "
+                + "and config file (AWS_CONFIG_FILE, else ~/.aws/config), including credential_process, role and SSO profiles (SSO needs the AWSSDK.SSO and AWSSDK.SSOOIDC assemblies, which are not shipped)",
+            "web identity (AWS_WEB_IDENTITY_TOKEN_FILE with AWS_ROLE_ARN)",
+            "container credentials (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI or AWS_CONTAINER_CREDENTIALS_FULL_URI)",
+            "EC2 instance metadata (IMDS, unless AWS_EC2_METADATA_DISABLED=true)",
+        };
 
         internal static FlowAwsCredentials FromProfile(string profileName)
         {
@@ -36,16 +38,12 @@ namespace FlowFramework.Engine.Auth
             {
                 if (!chain.TryGetAWSCredentials(profileName, out credentials) || credentials is null)
                 {
-                    throw new FlowAuthSetupException(
-                        FlowAuthSetupFailure.AwsCredentialsNotFound,
-                        "The AWS profile '" + profileName + "' was not found or holds no usable credentials. Searched the shared credentials file ("
-                        + SharedFile("AWS_SHARED_CREDENTIALS_FILE", "credentials") + ") and the config file (" + SharedFile("AWS_CONFIG_FILE", "config") + ").");
+                    throw ProfileNotFound(profileName, null, null);
                 }
             }
             catch (AmazonClientException ex)
             {
-                throw new FlowAuthSetupException(FlowAuthSetupFailure.AwsCredentialsNotFound,
-                    "The AWS profile '" + profileName + "' could not be used: " + ex.Message, innerException: ex);
+                throw ProfileNotFound(profileName, ex.Message, ex);
             }
 
             return new SdkSource("profile '" + profileName + "'", credentials);
@@ -60,13 +58,12 @@ namespace FlowFramework.Engine.Auth
             }
             catch (AmazonClientException ex)
             {
-                throw new FlowAuthSetupException(FlowAuthSetupFailure.AwsCredentialsNotFound,
-                    "No AWS credentials were found. Searched " + DefaultChainPlaces + ".", innerException: ex);
+                throw ChainEmpty(ex);
             }
 
             if (credentials is null)
             {
-                throw new FlowAuthSetupException(FlowAuthSetupFailure.AwsCredentialsNotFound, "No AWS credentials were found. Searched " + DefaultChainPlaces + ".");
+                throw ChainEmpty(null);
             }
 
             return new SdkSource("the AWS default credential chain (" + credentials.GetType().Name + ")", credentials);
@@ -89,7 +86,7 @@ namespace FlowFramework.Engine.Auth
             if (FindGetCredentials(type) is null)
             {
                 throw new FlowAuthSetupException(FlowAuthSetupFailure.AwsCredentialsInvalid,
-                    "-AwsCredential takes an Amazon.Runtime.AWSCredentials object (for example from Get-AWSCredential) or a PSCredential of access key id and secret access key; got " + type.FullName + ".");
+                    "A " + type.FullName + " is not an Amazon.Runtime.AWSCredentials object.", givenType: type.FullName);
             }
 
             return new ReflectedSource(credentials);
@@ -123,10 +120,28 @@ namespace FlowFramework.Engine.Auth
         private static DateTimeOffset? ToOffset(DateTime? value) =>
             value is DateTime d ? new DateTimeOffset(d.Kind == DateTimeKind.Local ? d.ToUniversalTime() : DateTime.SpecifyKind(d, DateTimeKind.Utc)) : (DateTimeOffset?)null;
 
-        private static FlowApiException RefreshFailed(string source, Exception ex) =>
-            new FlowApiException(FlowErrorKind.Authentication,
-                "The AWS credentials from " + source + " could not be obtained or refreshed (" + ex.Message + "). Check that source, then connect again.",
-                innerException: ex);
+        private static FlowAuthSetupException ProfileNotFound(string profileName, string? cause, Exception? inner)
+        {
+            var searched = new[]
+            {
+                "the shared credentials file (" + SharedFile("AWS_SHARED_CREDENTIALS_FILE", "credentials") + ")",
+                "the config file (" + SharedFile("AWS_CONFIG_FILE", "config") + ")",
+            };
+            return new FlowAuthSetupException(FlowAuthSetupFailure.AwsCredentialsNotFound,
+                "AWS profile '" + profileName + "': " + (cause ?? "not found or without usable credentials"),
+                cause: cause, profileName: profileName, searched: searched, innerException: inner);
+        }
+
+        private static FlowAuthSetupException ChainEmpty(Exception? inner) =>
+            new FlowAuthSetupException(FlowAuthSetupFailure.AwsCredentialsNotFound, "The AWS default credential chain found no credentials.",
+                cause: inner?.Message, searched: DefaultChainPlaces, innerException: inner);
+
+        /// <summary>Credentials that cannot be had when a request is about to be signed: the connection cannot sign in.</summary>
+        private static FlowApiException Unavailable(string source, string cause, Exception? inner) =>
+            new FlowApiException(FlowErrorKind.Authentication, "AWS credentials from " + source + " could not be obtained: " + cause,
+                cause: cause, innerException: inner);
+
+        private static FlowApiException RefreshFailed(string source, Exception ex) => Unavailable(source, ex.Message, ex);
 
         private sealed class SdkSource : FlowAwsCredentials
         {
@@ -155,7 +170,7 @@ namespace FlowFramework.Engine.Auth
 
                 if (keys is null || string.IsNullOrEmpty(keys.AccessKey) || string.IsNullOrEmpty(keys.SecretKey))
                 {
-                    throw new FlowAuthSetupException(FlowAuthSetupFailure.AwsCredentialsNotFound, "The AWS credentials from " + _source + " are empty.");
+                    throw Unavailable(_source, "they are empty", null);
                 }
 
                 return new AwsCredentialSet(keys.AccessKey, keys.SecretKey, keys.UseToken ? keys.Token : null, ToOffset(_credentials.Expiration));
@@ -195,7 +210,7 @@ namespace FlowFramework.Engine.Auth
                 var secretKey = Read("SecretKey");
                 if (string.IsNullOrEmpty(accessKey) || string.IsNullOrEmpty(secretKey))
                 {
-                    throw new FlowAuthSetupException(FlowAuthSetupFailure.AwsCredentialsNotFound, "The AWS credentials from " + Source + " are empty.");
+                    throw Unavailable(Source, "they are empty", null);
                 }
 
                 var expiration = _expiration?.GetValue(_credentials) as DateTime?;

@@ -2,21 +2,21 @@ using System;
 using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
-using FlowFramework.Engine.Internal;
 
 namespace FlowFramework.Engine
 {
     /// <summary>
-    /// Deprovisions one workflow: calls the server's <c>_deprovision</c> until everything it can delete is gone,
-    /// waiting between attempts while resources are still going away (architecture.md §4). Writes nothing itself;
-    /// it reports through the event callback and the returned outcome.
+    /// Deprovisions one workflow in two steps: <see cref="PrepareAsync"/> reads the status and plans (so the caller
+    /// can confirm the plan), <see cref="RunAsync"/> calls the server's <c>_deprovision</c> until everything it can
+    /// delete is gone (architecture.md §4). Writes nothing itself: it reports through the event callback and the
+    /// returned report.
     /// </summary>
     public sealed class FlowDeprovisioner
     {
         private readonly FlowApiClient _client;
         private readonly FlowDeprovisionOptions _options;
 
-        public FlowDeprovisioner(FlowApiClient client, FlowDeprovisionOptions options)
+        public FlowDeprovisioner(FlowApiClient client, FlowDeprovisionOptions? options)
         {
             _client = client ?? throw new ArgumentNullException(nameof(client));
             _options = options ?? new FlowDeprovisionOptions();
@@ -31,25 +31,29 @@ namespace FlowFramework.Engine
             }
         }
 
-        /// <summary>Reads the status (all=true) and plans from it.</summary>
-        public async Task<FlowDeprovisionPlan> PlanAsync(string workflowId, IReadOnlyCollection<string> allowDeleteIds, CancellationToken ct)
+        /// <summary>
+        /// Reads the status (all=true, riding out transient failures with the run's delays and limits) and plans from it,
+        /// expanding <paramref name="allowDelete"/> (exact ids or wildcards) against the workflow's index and pipeline ids.
+        /// A status that cannot be read gives a report instead of a plan; cancellation throws <see cref="OperationCanceledException"/>.
+        /// </summary>
+        public async Task<FlowDeprovisionPreparation> PrepareAsync(string workflowId, IEnumerable<string>? allowDelete, Action<FlowDeprovisionEvent>? onEvent, CancellationToken ct)
         {
-            var state = await _client.GetWorkflowStatusAsync(workflowId, true, ct).ConfigureAwait(false);
-            return FlowDeprovisionPlan.FromState(state, allowDeleteIds);
+            try
+            {
+                var state = await StateReader.ReadAsync(_client, _options, workflowId, onEvent, ct).ConfigureAwait(false);
+                return new FlowDeprovisionPreparation(FlowDeprovisionPlan.Create(state, allowDelete), null);
+            }
+            catch (FlowApiException ex)
+            {
+                return new FlowDeprovisionPreparation(null, FlowDeprovisionReport.NotRun(workflowId, ex));
+            }
         }
 
         /// <summary>
-        /// Reads the status (all=true) for planning, retrying transient failures (429, 502-504, timeouts, resets)
-        /// with the deprovision loop's delays and limits; any other failure is thrown as it came.
-        /// </summary>
-        public Task<FlowWorkflowState> ReadStateAsync(string workflowId, Action<FlowDeprovisionEvent>? onEvent, CancellationToken ct) =>
-            new StateReader(_client, _options).ReadAsync(workflowId, onEvent, ct);
-
-        /// <summary>
-        /// Runs the retry loop for the plan's workflow. Errors of the cluster end up in the outcome;
+        /// Runs the deprovision loop for the plan's workflow. Errors of the cluster end up in the report;
         /// cancellation throws <see cref="OperationCanceledException"/>; an invalid id throws <see cref="FlowApiException"/>.
         /// </summary>
-        public Task<FlowDeprovisionOutcome> RunAsync(FlowDeprovisionPlan plan, IReadOnlyCollection<string> allowDeleteIds, Action<FlowDeprovisionEvent>? onEvent, CancellationToken ct)
+        public Task<FlowDeprovisionReport> RunAsync(FlowDeprovisionPlan plan, Action<FlowDeprovisionEvent>? onEvent, CancellationToken ct)
         {
             if (plan is null)
             {
@@ -57,7 +61,7 @@ namespace FlowFramework.Engine
             }
 
             WorkflowIdValidator.Validate(plan.WorkflowId);
-            return new DeprovisionRun(_client, _options, plan, allowDeleteIds, onEvent).ExecuteAsync(ct);
+            return new DeprovisionRun(_client, _options, plan, onEvent).ExecuteAsync(ct);
         }
     }
 }

@@ -1,8 +1,6 @@
 using System;
 using System.Threading;
 using System.Threading.Tasks;
-using Polly;
-using Polly.Retry;
 
 namespace FlowFramework.Engine
 {
@@ -11,64 +9,31 @@ namespace FlowFramework.Engine
     /// resets) that the deprovision loop rides out: a runbook should not give up on a workflow because one status
     /// read met a busy cluster. Same delays (exponential with jitter, capped, at least Retry-After), same limits.
     /// </summary>
-    internal sealed class StateReader
+    internal static class StateReader
     {
-        private readonly FlowApiClient _client;
-        private readonly FlowDeprovisionOptions _options;
-        private readonly Random _random;
-
-        internal StateReader(FlowApiClient client, FlowDeprovisionOptions options)
+        internal static async Task<FlowWorkflowStatus> ReadAsync(FlowApiClient client, FlowDeprovisionOptions options, string workflowId, Action<FlowDeprovisionEvent>? onEvent, CancellationToken ct)
         {
-            _client = client;
-            _options = options;
-            _random = options.RandomSeed is int seed ? new Random(seed) : new Random();
-        }
-
-        internal async Task<FlowWorkflowState> ReadAsync(string workflowId, Action<FlowDeprovisionEvent>? onEvent, CancellationToken ct)
-        {
-            var time = _options.TimeProvider ?? TimeProvider.System;
+            var time = options.TimeProvider ?? TimeProvider.System;
+            var delays = new RetryDelay(options);
             var started = time.GetTimestamp();
-            var attempt = 0;
-            FlowApiException? last = null;
-            TimeSpan nextDelay = TimeSpan.Zero;
-
-            var pipeline = new ResiliencePipelineBuilder { TimeProvider = time }
-                .AddRetry(new RetryStrategyOptions
+            var reads = 0;
+            var retry = new TransientRetry(
+                time,
+                options.MaxAttempts,
+                ex => ex.IsTransient,
+                ex => RetryDecision.Decide(new RunState(AttemptOutcome.Transient, reads, options.MaxAttempts, time.GetElapsedTime(started), options.Timeout, delays.After(reads))
                 {
-                    MaxRetryAttempts = int.MaxValue,
-                    ShouldHandle = args =>
-                    {
-                        if (args.Outcome.Exception is not FlowApiException { IsTransient: true } ex || attempt >= _options.MaxAttempts)
-                        {
-                            return new ValueTask<bool>(false);
-                        }
-
-                        nextDelay = RetryDelay.AtLeast(RetryDelay.Backoff(_options, attempt, _random), ex.RetryAfter);
-                        return new ValueTask<bool>(time.GetElapsedTime(started) + nextDelay <= _options.Timeout);
-                    },
-                    DelayGenerator = _ => new ValueTask<TimeSpan?>(nextDelay),
-                    OnRetry = _ =>
-                    {
-                        onEvent?.Invoke(new FlowDeprovisionEvent(workflowId, FlowDeprovisionEventKind.RetryScheduled, 0, 0, nextDelay,
-                            "Workflow " + workflowId + ": reading the status failed (" + last?.Message + "); trying again in " + DeprovisionRun.Seconds(nextDelay) + "."));
-                        return default;
-                    },
-                })
-                .Build();
-
-            return await pipeline.ExecuteAsync(async token =>
-            {
-                attempt++;
-                try
+                    RetryAfter = ex.RetryAfter,
+                }),
+                (ex, delay) => onEvent?.Invoke(new FlowDeprovisionEvent(workflowId, FlowDeprovisionEventKind.RetryScheduled, 0, 0, delay,
+                    $"Workflow {workflowId}: {DeprovisionWording.StatusReadRetry(ex, delay)}")));
+            return await retry.ExecuteAsync(
+                token =>
                 {
-                    return await _client.GetWorkflowStatusAsync(workflowId, true, token).ConfigureAwait(false);
-                }
-                catch (FlowApiException ex)
-                {
-                    last = ex;
-                    throw;
-                }
-            }, ct).ConfigureAwait(false);
+                    reads++;
+                    return client.GetWorkflowStatusAsync(workflowId, true, token);
+                },
+                ct).ConfigureAwait(false);
         }
     }
 }

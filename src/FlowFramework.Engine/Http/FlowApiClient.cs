@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.Linq;
 using System.Net;
 using System.Net.Http;
@@ -10,25 +9,31 @@ using System.Text;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
-using FlowFramework.Engine.Internal;
+using Polly;
+using Polly.Timeout;
 
 namespace FlowFramework.Engine
 {
     /// <summary>
     /// The Flow Framework REST calls the module needs, over one <see cref="HttpClient"/>.
-    /// Failures surface as <see cref="FlowApiException"/>; the caller's cancellation as <see cref="OperationCanceledException"/>.
-    /// A request that gets no answer within <see cref="FlowClientOptions.RequestTimeout"/> is <see cref="FlowErrorKind.Timeout"/>,
-    /// as are 408 and 504; 502, 503 and transport failures are <see cref="FlowErrorKind.Unavailable"/>.
+    /// Failures surface as <see cref="FlowApiException"/> (facts, no advice); the caller's cancellation as
+    /// <see cref="OperationCanceledException"/>. A request that gets no answer within its time limit (Polly's timeout
+    /// strategy, on the client's clock) is <see cref="FlowErrorKind.Timeout"/>, as are 408 and 504; 502, 503 and
+    /// transport failures are <see cref="FlowErrorKind.Unavailable"/>; a server certificate the connection's certificate
+    /// authority bundle does not vouch for is <see cref="FlowErrorKind.Tls"/>. How requests sign in is the handler
+    /// chain's business (Auth/FlowHttpPipeline.cs).
     /// </summary>
     public sealed class FlowApiClient : IDisposable
     {
         private const string WorkflowPath = "/_plugins/_flow_framework/workflow/";
+        private static readonly ResiliencePropertyKey<TimeSpan> TimeoutKey = new ResiliencePropertyKey<TimeSpan>("FlowFramework.RequestTimeout");
 
         private readonly HttpClient _http;
         private readonly string _baseUri;
-        private readonly string _displayBase;
+        private readonly string _cluster;
         private readonly TimeSpan _requestTimeout;
         private readonly TimeProvider _time;
+        private readonly ResiliencePipeline _timeout;
         private readonly Action<FlowRequestRecord>? _observer;
         private readonly AuthenticationHeaderValue? _authorization;
         private readonly string? _tenantId;
@@ -53,44 +58,52 @@ namespace FlowFramework.Engine
             }
 
             // User info in the URI is dropped: credentials travel only in the Authorization header.
-            var path = baseUri.AbsolutePath.TrimEnd('/');
-            _displayBase = baseUri.Scheme + "://" + baseUri.Authority;
-            _baseUri = _displayBase + path;
+            _cluster = baseUri.Scheme + "://" + baseUri.Authority;
+            _baseUri = _cluster + baseUri.AbsolutePath.TrimEnd('/');
             _requestTimeout = options.RequestTimeout;
             _time = options.TimeProvider ?? TimeProvider.System;
             _observer = options.RequestObserver;
             _tenantId = string.IsNullOrEmpty(options.TenantId) ? null : options.TenantId;
             _authorization = options.Credential is null ? null : BuildBasicAuth(options.Credential);
+            _timeout = new ResiliencePipelineBuilder { TimeProvider = _time }
+                .AddTimeout(new TimeoutStrategyOptions
+                {
+                    TimeoutGenerator = args => new ValueTask<TimeSpan>(args.Context.Properties.GetValue(TimeoutKey, _requestTimeout)),
+                })
+                .Build();
 
             _pipeline = Auth.FlowHttpPipeline.Create(options);
             _http = new HttpClient(_pipeline.Handler, disposeHandler: _pipeline.OwnsHandler);
-
-            _http.Timeout = Timeout.InfiniteTimeSpan;
+            _http.Timeout = System.Threading.Timeout.InfiniteTimeSpan;
         }
+
+        /// <summary>The per-request time limit of this connection.</summary>
+        public TimeSpan RequestTimeout => _requestTimeout;
 
         /// <summary><c>GET /</c>: the cluster's name and version; also proves the credentials work.</summary>
         public async Task<FlowClusterInfo> GetClusterInfoAsync(CancellationToken ct)
         {
-            var response = await SendAsync(HttpMethod.Get, "/", null, ct).ConfigureAwait(false);
+            var response = await SendAsync(HttpMethod.Get, "/", null, null, ct).ConfigureAwait(false);
             EnsureSuccess(response, null);
             return Read(response, null, ResponseReader.ReadClusterInfo);
         }
 
         /// <summary><c>GET .../workflow/{id}/_status</c>, with <c>all=true</c> when <paramref name="all"/> is set.</summary>
-        public async Task<FlowWorkflowState> GetWorkflowStatusAsync(string workflowId, bool all, CancellationToken ct)
+        public async Task<FlowWorkflowStatus> GetWorkflowStatusAsync(string workflowId, bool all, CancellationToken ct)
         {
             WorkflowIdValidator.Validate(workflowId);
             var path = WorkflowPath + Uri.EscapeDataString(workflowId) + "/_status" + (all ? "?all=true" : string.Empty);
-            var response = await SendAsync(HttpMethod.Get, path, workflowId, ct).ConfigureAwait(false);
+            var response = await SendAsync(HttpMethod.Get, path, workflowId, null, ct).ConfigureAwait(false);
             EnsureSuccess(response, workflowId);
             return Read(response, workflowId, body => ResponseReader.ReadWorkflowState(body, workflowId));
         }
 
         /// <summary>
         /// <c>POST .../workflow/{id}/_deprovision[?allow_delete=a,b]</c>. 200, 202 and the allow_delete-only 403
-        /// are answers; everything else throws <see cref="FlowApiException"/>.
+        /// are answers; everything else throws <see cref="FlowApiException"/>. <paramref name="timeout"/> replaces the
+        /// connection's per-request limit for this request.
         /// </summary>
-        public async Task<FlowDeprovisionResponse> DeprovisionAsync(string workflowId, IReadOnlyCollection<string> allowDelete, CancellationToken ct)
+        public async Task<FlowDeprovisionResponse> DeprovisionAsync(string workflowId, IReadOnlyCollection<string> allowDelete, CancellationToken ct, TimeSpan? timeout = null)
         {
             WorkflowIdValidator.Validate(workflowId);
             var path = WorkflowPath + Uri.EscapeDataString(workflowId) + "/_deprovision";
@@ -104,50 +117,96 @@ namespace FlowFramework.Engine
                 path += "?allow_delete=" + string.Join(",", allowed.Select(Uri.EscapeDataString));
             }
 
-            var response = await SendAsync(HttpMethod.Post, path, workflowId, ct).ConfigureAwait(false);
-            var status = response.StatusCode;
-            if (status == 200)
+            var response = await SendAsync(HttpMethod.Post, path, workflowId, timeout, ct).ConfigureAwait(false);
+            switch (response.StatusCode)
             {
-                // The body is {"workflow_id": ...}; it is checked so a proxy's 200 page is not taken for success.
-                Read(response, workflowId, body =>
-                {
-                    using var doc = JsonDocument.Parse(body);
-                    return doc.RootElement.ValueKind == JsonValueKind.Object ? true : throw new JsonException("The body is not a JSON object.");
-                });
-                return new FlowDeprovisionResponse(FlowDeprovisionResponseKind.Completed, 200, null, null, null);
-            }
-
-            if (status == 202)
-            {
-                var message = ResponseReader.ReadErrorMessage(response.Body);
-                var (failed, needsAllowDelete) = DeprovisionMessageParser.Parse(message);
-                return new FlowDeprovisionResponse(FlowDeprovisionResponseKind.Partial, 202, message, failed, needsAllowDelete);
-            }
-
-            if (status == 403)
-            {
-                var message = ResponseReader.ReadErrorMessage(response.Body);
-                if (DeprovisionMessageParser.IsAllowDeleteMessage(message))
-                {
-                    var (failed, needsAllowDelete) = DeprovisionMessageParser.Parse(message);
-                    return new FlowDeprovisionResponse(FlowDeprovisionResponseKind.NeedsAllowDelete, 403, message, failed, needsAllowDelete);
-                }
+                case 200:
+                    // The body is {"workflow_id": ...}; it is checked so a proxy's 200 page is not taken for success.
+                    Read(response, workflowId, body =>
+                    {
+                        using var doc = JsonDocument.Parse(body);
+                        return doc.RootElement.ValueKind == JsonValueKind.Object ? true : throw new JsonException("The body is not a JSON object.");
+                    });
+                    return new FlowDeprovisionResponse(FlowDeprovisionResponseKind.Completed, 200, null, null, null);
+                case 202:
+                    return Partial(FlowDeprovisionResponseKind.Partial, response);
+                case 403 when DeprovisionMessageParser.IsAllowDeleteMessage(ResponseReader.ReadErrorMessage(response.Body)):
+                    return Partial(FlowDeprovisionResponseKind.NeedsAllowDelete, response);
             }
 
             EnsureSuccess(response, workflowId);
-            throw Failure(FlowErrorKind.InvalidResponse, response, workflowId, "The cluster answered the deprovision request with an unexpected HTTP " + status.ToString(CultureInfo.InvariantCulture) + ".");
+            throw Failure(FlowErrorKind.InvalidResponse, response, workflowId, "an answer a deprovision never gives");
         }
 
         public void Dispose() => _http.Dispose();
 
-        private async Task<RawResponse> SendAsync(HttpMethod method, string pathAndQuery, string? workflowId, CancellationToken ct)
+        private static FlowDeprovisionResponse Partial(FlowDeprovisionResponseKind kind, RawResponse response)
+        {
+            var message = ResponseReader.ReadErrorMessage(response.Body);
+            var (failed, needsAllowDelete) = DeprovisionMessageParser.Parse(message);
+            return new FlowDeprovisionResponse(kind, response.StatusCode, message, failed, needsAllowDelete);
+        }
+
+        private async Task<RawResponse> SendAsync(HttpMethod method, string pathAndQuery, string? workflowId, TimeSpan? timeout, CancellationToken ct)
         {
             ct.ThrowIfCancellationRequested();
             var uri = new Uri(_baseUri + pathAndQuery, UriKind.Absolute);
-            var shownPath = uri.PathAndQuery;
+            var operation = method.Method + " " + uri.PathAndQuery;
+            var limit = timeout ?? _requestTimeout;
             var started = _time.GetTimestamp();
-            using var timeout = _time.CreateCancellationTokenSource(_requestTimeout);
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token);
+            var context = ResilienceContextPool.Shared.Get(ct);
+            context.Properties.Set(TimeoutKey, limit);
+            try
+            {
+                var response = await _timeout.ExecuteAsync(ctx => SendOnceAsync(method, uri, ctx.CancellationToken), context).ConfigureAwait(false);
+                Observe(method, uri, response.StatusCode, started, response.StatusCode >= 400 ? ResponseReader.ReadErrorMessage(response.Body) : null);
+                return response;
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                Observe(method, uri, null, started, "cancelled");
+                throw new OperationCanceledException("The request was cancelled.", ct);
+            }
+            catch (TimeoutRejectedException ex)
+            {
+                var seconds = Seconds(limit);
+                Observe(method, uri, null, started, $"no answer within {seconds} s");
+                throw new FlowApiException(FlowErrorKind.Timeout, $"{operation} at {_cluster}: no answer within {seconds} s.",
+                    workflowId: workflowId, operation: operation, cluster: _cluster, timeout: limit, innerException: ex);
+            }
+            catch (OperationCanceledException ex)
+            {
+                // The handler gave up on its own (an HttpClient-style timeout), not the caller: no answer either.
+                var seconds = Seconds(limit);
+                Observe(method, uri, null, started, $"no answer ({ex.Message})");
+                throw new FlowApiException(FlowErrorKind.Timeout, $"{operation} at {_cluster}: no answer ({ex.Message}).",
+                    workflowId: workflowId, operation: operation, cluster: _cluster, cause: ex.Message, innerException: ex);
+            }
+            catch (HttpRequestException ex) when (_pipeline.Trust?.TakeRejection() is { } rejection)
+            {
+                throw TransportFailure(FlowErrorKind.Tls, method, uri, started, workflowId, rejection.Describe(), ex);
+            }
+            catch (HttpRequestException ex)
+            {
+                throw TransportFailure(FlowErrorKind.Unavailable, method, uri, started, workflowId, Innermost(ex), ex);
+            }
+            catch (InvalidOperationException ex)
+            {
+                // For example a body in a character set the runtime cannot decode.
+                throw TransportFailure(FlowErrorKind.InvalidResponse, method, uri, started, workflowId, ex.Message, ex);
+            }
+            catch (Exception ex) when (ex is System.IO.IOException || ex is System.Net.Sockets.SocketException)
+            {
+                throw TransportFailure(FlowErrorKind.Unavailable, method, uri, started, workflowId, ex.Message, ex);
+            }
+            finally
+            {
+                ResilienceContextPool.Shared.Return(context);
+            }
+        }
+
+        private async ValueTask<RawResponse> SendOnceAsync(HttpMethod method, Uri uri, CancellationToken ct)
+        {
             using var request = new HttpRequestMessage(method, uri);
             request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
             if (_authorization is not null)
@@ -165,94 +224,32 @@ namespace FlowFramework.Engine
                 request.Content = new StringContent(string.Empty, Encoding.UTF8, "application/json");
             }
 
-            try
-            {
-                using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, linked.Token).ConfigureAwait(false);
-                var body = response.Content is null ? string.Empty : await response.Content.ReadAsStringAsync().ConfigureAwait(false);
-                var status = (int)response.StatusCode;
-                Observe(method, shownPath, status, started, status >= 400 ? ResponseReader.ReadErrorMessage(body) : null);
-                return new RawResponse(method.Method, shownPath, status, body, ReadRetryAfter(response));
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                Observe(method, shownPath, null, started, "cancelled");
-                throw new OperationCanceledException("The request was cancelled.", ct);
-            }
-            catch (OperationCanceledException ex)
-            {
-                var seconds = _requestTimeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
-                Observe(method, shownPath, null, started, "no answer within " + seconds + " s");
-                throw new FlowApiException(
-                    FlowErrorKind.Timeout,
-                    "The cluster at " + _displayBase + " did not answer " + method.Method + " " + shownPath + " within " + seconds
-                    + " s. Check that the cluster is reachable and not overloaded, or raise the request timeout (Connect-FlowCluster -TimeoutSec).",
-                    workflowId: workflowId,
-                    innerException: ex);
-            }
-            catch (HttpRequestException ex) when (_pipeline.Trust?.TakeRejection() is { } rejection)
-            {
-                Observe(method, shownPath, null, started, "server certificate not trusted");
-                throw new FlowApiException(FlowErrorKind.Tls, rejection.Describe(), workflowId: workflowId, innerException: ex);
-            }
-            catch (HttpRequestException ex)
-            {
-                var why = Describe(ex);
-                Observe(method, shownPath, null, started, why);
-                throw new FlowApiException(
-                    FlowErrorKind.Unavailable,
-                    "Could not reach the cluster at " + _displayBase + " (" + why + "). Check the URI, that the cluster is running, and the network or TLS settings (-SkipCertificateCheck for a self-signed certificate).",
-                    workflowId: workflowId,
-                    innerException: ex);
-            }
-            catch (InvalidOperationException ex)
-            {
-                // For example a body in a character set the runtime cannot decode.
-                Observe(method, shownPath, null, started, ex.Message);
-                throw new FlowApiException(
-                    FlowErrorKind.InvalidResponse,
-                    "The answer of the cluster at " + _displayBase + " to " + method.Method + " " + shownPath + " could not be read (" + ex.Message + ").",
-                    workflowId: workflowId,
-                    innerException: ex);
-            }
-            catch (Exception ex) when (ex is System.IO.IOException || ex is System.Net.Sockets.SocketException)
-            {
-                Observe(method, shownPath, null, started, ex.Message);
-                throw new FlowApiException(
-                    FlowErrorKind.Unavailable,
-                    "The connection to the cluster at " + _displayBase + " failed (" + ex.Message + "). Check that the cluster is running and try again.",
-                    workflowId: workflowId,
-                    innerException: ex);
-            }
+            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct).ConfigureAwait(false);
+            var body = response.Content is null ? string.Empty : await response.Content.ReadAsStringAsync().ConfigureAwait(false);
+            return new RawResponse(method.Method + " " + uri.PathAndQuery, (int)response.StatusCode, body, ReadRetryAfter(response));
         }
 
-        private void Observe(HttpMethod method, string path, int? status, long started, string? error) =>
-            _observer?.Invoke(new FlowRequestRecord(method.Method, path, status, _time.GetElapsedTime(started), error));
+        private FlowApiException TransportFailure(FlowErrorKind kind, HttpMethod method, Uri uri, long started, string? workflowId, string cause, Exception inner)
+        {
+            Observe(method, uri, null, started, cause);
+            var operation = method.Method + " " + uri.PathAndQuery;
+            return new FlowApiException(kind, $"{operation} at {_cluster} failed: {cause}",
+                workflowId: workflowId, operation: operation, cluster: _cluster, cause: cause, innerException: inner);
+        }
+
+        private void Observe(HttpMethod method, Uri uri, int? status, long started, string? error) =>
+            _observer?.Invoke(new FlowRequestRecord(method.Method, uri.PathAndQuery, status, _time.GetElapsedTime(started), error));
 
         private TimeSpan? ReadRetryAfter(HttpResponseMessage response)
         {
             var header = response.Headers.RetryAfter;
-            if (header is null)
-            {
-                return null;
-            }
-
-            if (header.Delta is TimeSpan delta)
-            {
-                return delta < TimeSpan.Zero ? TimeSpan.Zero : delta;
-            }
-
-            if (header.Date is DateTimeOffset date)
-            {
-                var wait = date - _time.GetUtcNow();
-                return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
-            }
-
-            return null;
+            var wait = header?.Delta ?? (header?.Date is DateTimeOffset date ? date - _time.GetUtcNow() : (TimeSpan?)null);
+            return wait is TimeSpan w && w < TimeSpan.Zero ? TimeSpan.Zero : wait;
         }
 
-        private static string Describe(HttpRequestException ex)
+        /// <summary>The outer and the innermost message: the innermost names the actual problem (refused, reset, certificate).</summary>
+        private static string Innermost(HttpRequestException ex)
         {
-            // The innermost message names the actual problem (connection refused, reset, name not resolved).
             Exception inner = ex;
             while (inner.InnerException is not null)
             {
@@ -270,13 +267,7 @@ namespace FlowFramework.Engine
             }
             catch (Exception ex) when (ex is JsonException || ex is ArgumentException || ex is InvalidOperationException || ex is FormatException)
             {
-                throw new FlowApiException(
-                    FlowErrorKind.InvalidResponse,
-                    "The cluster answered " + response.Method + " " + response.Path + " with HTTP " + response.StatusCode.ToString(CultureInfo.InvariantCulture)
-                    + " but the body is not the JSON expected (" + ex.Message + "). Check that " + _displayBase + " is an OpenSearch cluster with the Flow Framework plugin, not a proxy or another service.",
-                    response.StatusCode,
-                    workflowId: workflowId,
-                    innerException: ex);
+                throw Failure(FlowErrorKind.InvalidResponse, response, workflowId, "a body that is not the JSON expected (" + ex.Message + ")", ex);
             }
         }
 
@@ -306,33 +297,19 @@ namespace FlowFramework.Engine
             throw Failure(kind, response, workflowId, null);
         }
 
-        private FlowApiException Failure(FlowErrorKind kind, RawResponse response, string? workflowId, string? detail)
+        /// <summary>An answer that is a failure: the request, the status, the server's text and its Retry-After.</summary>
+        private FlowApiException Failure(FlowErrorKind kind, RawResponse response, string? workflowId, string? problem, Exception? inner = null)
         {
             var server = ResponseReader.ReadErrorMessage(response.Body);
-            var http = "HTTP " + response.StatusCode.ToString(CultureInfo.InvariantCulture) + (server is null ? string.Empty : ": " + server);
-            var target = workflowId is null ? string.Empty : " for workflow '" + WorkflowIdValidator.Abbreviate(workflowId) + "'";
-            var retry = response.RetryAfter is TimeSpan ra ? " The server asked to retry after " + ra.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture) + " s." : string.Empty;
-            var message = detail ?? kind switch
-            {
-                FlowErrorKind.NotFound => workflowId is null
-                    ? "The cluster at " + _displayBase + " has no such endpoint (" + http + "). Check the URI and that the Flow Framework plugin is installed."
-                    : "Workflow '" + WorkflowIdValidator.Abbreviate(workflowId) + "' was not found (" + http + "). Check the id; a workflow without a state document has nothing to deprovision.",
-                FlowErrorKind.Authentication => "The cluster at " + _displayBase + " rejected the credentials (" + http + "). Connect again with a valid -Credential.",
-                FlowErrorKind.Forbidden => "Access denied" + target + " (" + http + "). The user needs the flow_framework_full_access role (and, to deprovision, ML Commons and index delete permissions).",
-                FlowErrorKind.Throttled => "The cluster is throttling requests" + target + " (" + http + ")." + retry + " Wait and try again, or run fewer workflows at once (-ThrottleLimit).",
-                FlowErrorKind.Unavailable => "The cluster at " + _displayBase + " is unavailable (" + http + ")." + retry + " Try again when it is back.",
-                FlowErrorKind.Timeout => "The cluster at " + _displayBase + " timed out" + target + " (" + http + "). Try again; the cluster may be overloaded.",
-                FlowErrorKind.BadRequest => "The cluster refused the request" + target + " as invalid (" + http + ").",
-                FlowErrorKind.ServerError => "The cluster failed to process the request" + target + " (" + http + "). Check the cluster logs, then try again.",
-                _ => "The cluster answered" + target + " with " + http + ".",
-            };
-            if (detail is not null)
-            {
-                message += " (" + http + ")";
-            }
-
-            return new FlowApiException(kind, message, response.StatusCode, server, response.RetryAfter, workflowId);
+            var text = FormattableString.Invariant($"{response.Operation} at {_cluster} -> HTTP {response.StatusCode}")
+                + (problem is null ? string.Empty : " with " + problem)
+                + (server is null || problem is not null ? string.Empty : ": " + server)
+                + (response.RetryAfter is TimeSpan ra ? $" (retry after {Seconds(ra)} s)" : string.Empty);
+            return new FlowApiException(kind, text + ".", response.StatusCode, server, response.RetryAfter, workflowId,
+                response.Operation, _cluster, cause: problem is null ? null : inner?.Message, innerException: inner);
         }
+
+        private static string Seconds(TimeSpan t) => FormattableString.Invariant($"{t.TotalSeconds:0.###}");
 
         private static AuthenticationHeaderValue BuildBasicAuth(NetworkCredential credential)
         {
@@ -372,18 +349,16 @@ namespace FlowFramework.Engine
 
         private sealed class RawResponse
         {
-            internal RawResponse(string method, string path, int statusCode, string body, TimeSpan? retryAfter)
+            internal RawResponse(string operation, int statusCode, string body, TimeSpan? retryAfter)
             {
-                Method = method;
-                Path = path;
+                Operation = operation;
                 StatusCode = statusCode;
                 Body = body;
                 RetryAfter = retryAfter;
             }
 
-            internal string Method { get; }
-
-            internal string Path { get; }
+            /// <summary>Method and path as sent.</summary>
+            internal string Operation { get; }
 
             internal int StatusCode { get; }
 

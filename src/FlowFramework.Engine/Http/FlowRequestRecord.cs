@@ -28,8 +28,7 @@ namespace FlowFramework.Engine
         public string? Error { get; }
 
         public override string ToString() =>
-            Method + " " + Path + " -> " + (StatusCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "no response")
-            + " in " + ((long)Elapsed.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture) + " ms"
+            FormattableString.Invariant($"{Method} {Path} -> {(StatusCode is int code ? (object)code : "no answer")} in {Elapsed.TotalMilliseconds:0} ms")
             + (Error is null ? string.Empty : " (" + Error + ")");
     }
 }

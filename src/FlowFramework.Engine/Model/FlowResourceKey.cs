@@ -28,4 +28,16 @@ namespace FlowFramework.Engine
         /// <summary>The server's own spelling: <c>model_id N9jC...</c>.</summary>
         public override string ToString() => ResourceType + " " + ResourceId;
     }
+
+    internal static class FlowResourceKeys
+    {
+        /// <summary>The resource's (type, id) as the server names it.</summary>
+        internal static FlowResourceKey Key(this FlowResource resource) => new FlowResourceKey(resource.ResourceType, resource.ResourceId);
+
+        /// <summary>The same state entry: step, step id, type and id.</summary>
+        internal static bool SameEntry(this FlowResource resource, FlowResource other) =>
+            string.Equals(resource.StepName, other.StepName, StringComparison.Ordinal)
+            && string.Equals(resource.StepId, other.StepId, StringComparison.Ordinal)
+            && resource.Key().Equals(other.Key());
+    }
 }

@@ -53,7 +53,18 @@ namespace FlowFramework.Engine
         internal static bool TypeRequiresAllowDelete(string resourceType) =>
             string.Equals(resourceType, IndexName, StringComparison.Ordinal) || string.Equals(resourceType, PipelineId, StringComparison.Ordinal);
 
-        internal static bool IsKnownResourceType(string resourceType) => ResourceTypes.Contains(resourceType, StringComparer.Ordinal);
+        /// <summary>
+        /// A state entry as a <see cref="FlowResource"/> (Present), with the deprovision step and the allow_delete flag from
+        /// the catalogue; an unknown step name gets a null deprovision step (the server cannot deprovision it).
+        /// </summary>
+        internal static FlowResource Resource(string workflowId, string stepName, string stepId, string resourceType, string resourceId)
+        {
+            var step = Find(stepName);
+            return new FlowResource(workflowId, stepName, stepId, resourceType, resourceId, step?.DeprovisionStep, step?.RequiresAllowDelete ?? false);
+        }
+
+        /// <summary>Whether the server drops this entry from the state without deleting anything (model groups, reindex).</summary>
+        internal static bool IsRetainedByServer(FlowResource resource) => Find(resource.StepName)?.RetainedByServer ?? false;
 
         /// <summary>
         /// The one step that produces a deletable resource of this type, when there is exactly one

@@ -5,7 +5,7 @@ namespace FlowFramework.Engine
     /// <summary>What the server will do with one resource on deprovision.</summary>
     public enum FlowPlannedAction
     {
-        /// <summary>The server runs its deprovision step (delete or undeploy).</summary>
+        /// <summary>The server runs its deprovision step (delete or undeploy); for an unknown step it fails the request.</summary>
         Delete,
         /// <summary>An index or pipeline whose id is not in allow_delete: the server skips it.</summary>
         NeedsAllowDelete,
@@ -16,20 +16,20 @@ namespace FlowFramework.Engine
     /// <summary>One step of a deprovision plan.</summary>
     public sealed class FlowPlannedStep
     {
-        public FlowPlannedStep(FlowResourceRecord resource, FlowPlannedAction action, string description)
+        internal FlowPlannedStep(FlowResource resource, FlowPlannedAction action)
         {
             Resource = resource ?? throw new ArgumentNullException(nameof(resource));
             Action = action;
-            Description = description ?? throw new ArgumentNullException(nameof(description));
         }
 
-        public FlowResourceRecord Resource { get; }
+        /// <summary>The state entry; Status NeedsAllowDelete for a skipped one, Present otherwise.</summary>
+        public FlowResource Resource { get; }
 
         public FlowPlannedAction Action { get; }
 
-        /// <summary>For ShouldProcess, e.g. <c>undeploy_model model_id N9jC...</c>.</summary>
-        public string Description { get; }
+        /// <summary>A step whose provisioning step the catalogue (and so the server) does not know.</summary>
+        public bool IsUnknownStep => Resource.DeprovisionStep is null;
 
-        public override string ToString() => Description;
+        public override string ToString() => (Resource.DeprovisionStep ?? Resource.StepName) + " " + Resource + " (" + Action + ")";
     }
 }

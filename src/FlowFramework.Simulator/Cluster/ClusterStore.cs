@@ -31,7 +31,7 @@ internal sealed class ClusterStore
     public object Gate { get; } = new();
     public ClusterData Data { get; private set; } = new();
     public SimConfig Config { get; }
-    public string NodeId { get; } = Http.Ids.New()[..20];
+    public string NodeId { get; } = Ids.New()[..20];
 
     public long NextSeqNo() => Data.SeqNo++;
 
@@ -69,7 +69,7 @@ internal sealed class ClusterStore
             state.State = "FAILED";
             state.Progress = "FAILED";
             state.Error = "NodeClosedException during step provisioning, node closed while provisioning, restStatus: INTERNAL_SERVER_ERROR";
-            state.EndTime = Http.Ids.NowMs();
+            state.EndTime = Ids.NowMs();
         }
     }
 }

@@ -1,17 +1,18 @@
 using System.Text.Json.Nodes;
-using FlowFramework.Simulator.Hosting;
-using FlowFramework.Simulator.Http;
+using FlowFramework.Simulator.Security;
+using FlowFramework.Simulator.Common;
+using static System.FormattableString;
 
 namespace FlowFramework.Simulator.Cluster;
 
 /// <summary>Indices and ingest/search pipelines: what the index and pipeline steps call.</summary>
 internal sealed class CoreService(ClusterStore store)
 {
-    private static SimResponse? Deny(SimUser? caller, Permission p, string action, SimRequest? req)
+    private static OpResult? Deny(SimUser? caller, Permission p, string action)
         => caller is null || caller.Can(p) ? null
-            : SimResponse.Core(403, "security_exception", $"no permissions for [{action}] and {caller.Describe()}");
+            : OpResult.Core(403, "security_exception", $"no permissions for [{action}] and {caller.Describe()}");
 
-    public static SimResponse IndexNotFound(string name) => SimResponse.Core(404, "index_not_found_exception", $"no such index [{name}]",
+    public static OpResult IndexNotFound(string name) => OpResult.Core(404, "index_not_found_exception", $"no such index [{name}]",
         ("index", name), ("resource.id", name), ("resource.type", "index_or_alias"), ("index_uuid", "_na_"));
 
     public static string? InvalidIndexName(string name)
@@ -24,24 +25,24 @@ internal sealed class CoreService(ClusterStore store)
 
     public OpResult CreateIndex(string name, JsonObject? body, SimUser? caller)
     {
-        if (Deny(caller, Permission.IndexWrite, "indices:admin/create", null) is { } denied) { return OpResult.Fail(denied); }
+        if (Deny(caller, Permission.IndexWrite, "indices:admin/create") is { } denied) { return denied; }
         if (InvalidIndexName(name) is { } why)
         {
-            return OpResult.Fail(SimResponse.Core(400, "invalid_index_name_exception", $"Invalid index name [{name}], {why}", ("index", name), ("index_uuid", "_na_")));
+            return OpResult.Core(400, "invalid_index_name_exception", $"Invalid index name [{name}], {why}", ("index", name), ("index_uuid", "_na_"));
         }
         lock (store.Gate)
         {
             if (store.Data.Indices.TryGetValue(name, out var existing))
             {
-                return OpResult.Fail(SimResponse.Core(400, "resource_already_exists_exception", $"index [{name}/{existing.Uuid}] already exists",
-                    ("index", name), ("index_uuid", existing.Uuid)));
+                return OpResult.Core(400, "resource_already_exists_exception", $"index [{name}/{existing.Uuid}] already exists",
+                    ("index", name), ("index_uuid", existing.Uuid));
             }
             var settings = body?["settings"] as JsonObject ?? [];
             var mappings = body?["mappings"] as JsonObject ?? [];
             store.Data.Indices[name] = new IndexDoc
             {
                 Name = name,
-                Uuid = Ids.New()[..20] + "Xw",
+                Uuid = Ids.New() + "Xw",
                 Settings = (JsonObject)settings.DeepClone(),
                 Mappings = (JsonObject)mappings.DeepClone(),
                 Aliases = body?["aliases"] as JsonObject is { } a ? (JsonObject)a.DeepClone() : [],
@@ -56,7 +57,7 @@ internal sealed class CoreService(ClusterStore store)
     {
         lock (store.Gate)
         {
-            if (!store.Data.Indices.TryGetValue(name, out var index)) { return OpResult.Fail(IndexNotFound(name)); }
+            if (!store.Data.Indices.TryGetValue(name, out var index)) { return IndexNotFound(name); }
             if (body?["settings"] is JsonObject s)
             {
                 foreach (var (k, v) in s) { index.Settings[k] = v?.DeepClone(); }
@@ -69,10 +70,10 @@ internal sealed class CoreService(ClusterStore store)
 
     public OpResult GetIndex(string name, SimUser? caller)
     {
-        if (Deny(caller, Permission.IndexRead, "indices:admin/get", null) is { } denied) { return OpResult.Fail(denied); }
+        if (Deny(caller, Permission.IndexRead, "indices:admin/get") is { } denied) { return denied; }
         lock (store.Gate)
         {
-            if (!store.Data.Indices.TryGetValue(name, out var index)) { return OpResult.Fail(IndexNotFound(name)); }
+            if (!store.Data.Indices.TryGetValue(name, out var index)) { return IndexNotFound(name); }
             var settings = new JsonObject();
             foreach (var (k, v) in index.Settings)
             {
@@ -81,7 +82,7 @@ internal sealed class CoreService(ClusterStore store)
             }
             settings["number_of_shards"] ??= "1";
             settings["number_of_replicas"] ??= "1";
-            settings["creation_date"] = index.Created.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            settings["creation_date"] = Invariant($"{index.Created}");
             settings["uuid"] = index.Uuid;
             settings["version"] = new JsonObject { ["created"] = "137217827" };
             settings["provided_name"] = name;
@@ -104,10 +105,10 @@ internal sealed class CoreService(ClusterStore store)
 
     public OpResult DeleteIndex(string name, SimUser? caller)
     {
-        if (Deny(caller, Permission.IndexWrite, "indices:admin/delete", null) is { } denied) { return OpResult.Fail(denied); }
+        if (Deny(caller, Permission.IndexWrite, "indices:admin/delete") is { } denied) { return denied; }
         lock (store.Gate)
         {
-            if (!store.Data.Indices.Remove(name)) { return OpResult.Fail(IndexNotFound(name)); }
+            if (!store.Data.Indices.Remove(name)) { return IndexNotFound(name); }
             store.Commit();
         }
         return OpResult.Success(new JsonObject { ["acknowledged"] = true });
@@ -119,20 +120,20 @@ internal sealed class CoreService(ClusterStore store)
 
     public OpResult PutPipeline(bool search, string id, JsonObject? body, SimUser? caller, bool mustExist = false)
     {
-        if (Deny(caller, Permission.IndexWrite, PipelineAction(search, "put"), null) is { } denied) { return OpResult.Fail(denied); }
+        if (Deny(caller, Permission.IndexWrite, PipelineAction(search, "put")) is { } denied) { return denied; }
         if (body is null)
         {
-            return OpResult.Fail(SimResponse.Core(400, "parse_exception", "request body is required"));
+            return OpResult.Core(400, "parse_exception", "request body is required");
         }
         if (!search && body["processors"] is not JsonArray)
         {
-            return OpResult.Fail(SimResponse.Core(400, "parse_exception", "[processors] required property is missing", ("property_name", "processors")));
+            return OpResult.Core(400, "parse_exception", "[processors] required property is missing", ("property_name", "processors"));
         }
         lock (store.Gate)
         {
             if (mustExist && !Pipelines(search).ContainsKey(id))
             {
-                return OpResult.Fail(SimResponse.Core(404, "resource_not_found_exception", $"pipeline [{id}] is missing"));
+                return OpResult.Core(404, "resource_not_found_exception", $"pipeline [{id}] is missing");
             }
             Pipelines(search)[id] = new PipelineDoc { Id = id, Body = (JsonObject)body.DeepClone() };
             store.Commit();
@@ -142,7 +143,7 @@ internal sealed class CoreService(ClusterStore store)
 
     public OpResult GetPipeline(bool search, string? id, SimUser? caller)
     {
-        if (Deny(caller, Permission.IndexRead, PipelineAction(search, "get"), null) is { } denied) { return OpResult.Fail(denied); }
+        if (Deny(caller, Permission.IndexRead, PipelineAction(search, "get")) is { } denied) { return denied; }
         lock (store.Gate)
         {
             var result = new JsonObject();
@@ -152,7 +153,7 @@ internal sealed class CoreService(ClusterStore store)
             }
             if (id is not null && result.Count == 0)
             {
-                return OpResult.Fail(SimResponse.With(404, new JsonObject()));
+                return OpResult.With(404, new JsonObject());
             }
             return OpResult.Success(result);
         }
@@ -160,12 +161,12 @@ internal sealed class CoreService(ClusterStore store)
 
     public OpResult DeletePipeline(bool search, string id, SimUser? caller)
     {
-        if (Deny(caller, Permission.IndexWrite, PipelineAction(search, "delete"), null) is { } denied) { return OpResult.Fail(denied); }
+        if (Deny(caller, Permission.IndexWrite, PipelineAction(search, "delete")) is { } denied) { return denied; }
         lock (store.Gate)
         {
             if (!Pipelines(search).Remove(id))
             {
-                return OpResult.Fail(SimResponse.Core(404, "resource_not_found_exception", $"pipeline [{id}] is missing"));
+                return OpResult.Core(404, "resource_not_found_exception", $"pipeline [{id}] is missing");
             }
             store.Commit();
         }

@@ -1,3 +1,4 @@
+using FlowFramework.Simulator.Common;
 using System.Text.Json.Nodes;
 
 namespace FlowFramework.Simulator.Cluster;
@@ -25,9 +26,18 @@ internal sealed class ModelDoc
     public long Created { get; set; }
     public long Updated { get; set; }
     public long? LastDeployed { get; set; }
+
+    /// <summary>When an undeploy last took the model off the node (not a document field: the undeploy lag uses it).</summary>
     public long? LastUndeployed { get; set; }
-    /// <summary>An undeploy wrote planning/current worker node counts of 0 into the doc.</summary>
-    public bool WorkerCountsZeroed { get; set; }
+
+    public int? PlanningWorkerNodeCount { get; set; }
+    public int? CurrentWorkerNodeCount { get; set; }
+    public List<string>? PlanningWorkerNodes { get; set; }
+    public bool? DeployToAllNodes { get; set; }
+    public int? AutoRedeployRetryTimes { get; set; }
+
+    /// <summary>The model in the node's memory (MLModelCacheHelper): null, DEPLOYING or DEPLOYED. Not a document field.</summary>
+    public string? Served { get; set; }
     public long Version { get; set; } = 1;
 }
 
@@ -108,8 +118,6 @@ internal sealed class StateDoc
     public List<string>? SharedPrincipals { get; set; }
     public long Version { get; set; } = 1;
     public long SeqNo { get; set; }
-    /// <summary>Bumped when a provisioning run starts; a stale run stops writing.</summary>
-    public long RunId { get; set; }
 
     /// <summary>The document as the state index holds it (null and empty fields omitted).</summary>
     public JsonObject ToJson(bool all)
@@ -134,7 +142,7 @@ internal sealed class StateDoc
         if (all)
         {
             if (Tenant is not null) { o["tenant_id"] = Tenant; }
-            if (SharedPrincipals is { Count: > 0 }) { o["all_shared_principals"] = Http.Json.Array(SharedPrincipals); }
+            if (SharedPrincipals is { Count: > 0 }) { o["all_shared_principals"] = Common.Json.Array(SharedPrincipals); }
         }
         return o;
     }

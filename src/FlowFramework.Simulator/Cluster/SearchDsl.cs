@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using FlowFramework.Simulator.Http;
+using FlowFramework.Simulator.Common;
 
 namespace FlowFramework.Simulator.Cluster;
 
@@ -13,7 +13,7 @@ internal sealed record SearchDoc(string Index, string Id, long Version, long Seq
 /// </summary>
 internal static class SearchDsl
 {
-    public static SimResponse Search(JsonNode? body, IEnumerable<SearchDoc> docs, Func<JsonObject, JsonObject>? project = null)
+    public static OpResult Search(JsonNode? body, IEnumerable<SearchDoc> docs)
     {
         var request = body as JsonObject ?? [];
         try
@@ -29,7 +29,7 @@ internal static class SearchDsl
             var hits = new JsonArray();
             foreach (var d in matched.Skip(from).Take(size))
             {
-                var source = project is null ? (JsonObject)d.Source.DeepClone() : project(d.Source);
+                var source = (JsonObject)d.Source.DeepClone();
                 source = FilterSource(source, request["_source"]);
                 hits.Add(new JsonObject
                 {
@@ -54,15 +54,15 @@ internal static class SearchDsl
                     ["hits"] = hits,
                 },
             };
-            return SimResponse.Ok(result);
+            return OpResult.Success(result);
         }
         catch (QueryException ex)
         {
-            return SimResponse.Core(400, "parsing_exception", ex.Message);
+            return OpResult.Core(400, "parsing_exception", ex.Message);
         }
         catch (FormatException)
         {
-            return SimResponse.Core(400, "parsing_exception", "[size] and [from] must be integers");
+            return OpResult.Core(400, "parsing_exception", "[size] and [from] must be integers");
         }
     }
 

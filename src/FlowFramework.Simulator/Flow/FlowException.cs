@@ -1,3 +1,5 @@
+using static System.FormattableString;
+
 namespace FlowFramework.Simulator.Flow;
 
 /// <summary>Flow Framework's own exception: answers <c>{"error": message}</c> with its status.</summary>
@@ -20,7 +22,7 @@ internal class FlowException(string message, int status) : Exception(message)
         500 => "INTERNAL_SERVER_ERROR",
         501 => "NOT_IMPLEMENTED",
         503 => "SERVICE_UNAVAILABLE",
-        _ => status.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        _ => Invariant($"{status}"),
     };
 }
 

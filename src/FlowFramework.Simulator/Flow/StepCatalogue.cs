@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using FlowFramework.Simulator.Http;
+using FlowFramework.Simulator.Common;
 
 namespace FlowFramework.Simulator.Flow;
 

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using FlowFramework.Simulator.Http;
+using FlowFramework.Simulator.Common;
+using static System.FormattableString;
 
 namespace FlowFramework.Simulator.Flow;
 
@@ -187,7 +188,7 @@ internal static class TemplateModel
         var edges = Edges(workflow);
         if (nodes.Count > 50)
         {
-            throw new FlowException($"Workflow null has {nodes.Count} nodes, which exceeds the maximum of 50. Change the setting [plugins.flow_framework.max_workflow_steps] to increase this.", 400);
+            throw new FlowException(Invariant($"Workflow null has {nodes.Count} nodes, which exceeds the maximum of 50. Change the setting [plugins.flow_framework.max_workflow_steps] to increase this."), 400);
         }
         foreach (var n in nodes.Where(n => StepCatalogue.Denylist.Contains(n.Type)))
         {

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using FlowFramework.Simulator.Http;
+using FlowFramework.Simulator.Common;
 
 namespace FlowFramework.Simulator.Flow;
 

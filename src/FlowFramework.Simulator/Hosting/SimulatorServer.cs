@@ -1,7 +1,8 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using FlowFramework.Simulator.Http;
+using FlowFramework.Simulator.Control;
+using FlowFramework.Simulator.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -40,8 +41,8 @@ public sealed class SimulatorServer : IAsyncDisposable
             builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
             builder.Logging.SetMinimumLevel(parsed);
         }
-        var (host, port, scheme) = ResolveEndpoint(options);
-        X509Certificate2? certificate = options.Tls ? Security.SimulatorTls.ServerCertificate(options.Security) : null;
+        var (host, port) = ResolveEndpoint(options);
+        X509Certificate2? certificate = options.Tls ? SimulatorTls.ServerCertificate(options.Security) : null;
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
@@ -49,13 +50,13 @@ public sealed class SimulatorServer : IAsyncDisposable
             var address = host == "localhost" ? IPAddress.Loopback : IPAddress.Parse(host);
             k.Listen(address, port, listen =>
             {
-                if (certificate is not null) { listen.UseHttps(https => Security.SimulatorTls.Configure(https, certificate, options.Security)); }
+                if (certificate is not null) { listen.UseHttps(https => SimulatorTls.Configure(https, certificate, options.Security)); }
             });
         });
-        _ = scheme;
         var app = builder.Build();
-        var dispatcher = new Dispatcher(options);
-        app.Run(dispatcher.HandleAsync);
+        var gates = new Gates();
+        var layer = new SimulatorLayer(new SimulatorNode(options, gates), gates, options.Faults);
+        app.Run(layer.HandleAsync);
         await app.StartAsync(ct);
         var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var uri = new Uri(bound.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal));
@@ -63,18 +64,16 @@ public sealed class SimulatorServer : IAsyncDisposable
         return new SimulatorServer(app, baseAddress, certificate is null ? null : Convert.ToHexString(certificate.GetCertHash(HashAlgorithmName.SHA256)));
     }
 
-    private static (string Host, int Port, string Scheme) ResolveEndpoint(SimulatorOptions options)
+    private static (string Host, int Port) ResolveEndpoint(SimulatorOptions options)
     {
         if (options.Urls is { } urls)
         {
             var first = new Uri(urls.Split(';')[0]);
             if (first.Scheme == "https") { options.Tls = true; }
-            return (first.Host, first.Port, first.Scheme);
+            return (first.Host, first.Port);
         }
-        return ("127.0.0.1", options.Port ?? 9200, options.Tls ? "https" : "http");
+        return ("127.0.0.1", options.Port ?? 9200);
     }
-
-    public Task WaitForShutdownAsync(CancellationToken ct) => _app.WaitForShutdownAsync(ct);
 
     public async ValueTask DisposeAsync()
     {

@@ -1,13 +1,16 @@
 using System.Text.Json.Nodes;
 using FlowFramework.Simulator.Cluster;
-using FlowFramework.Simulator.Hosting;
-using FlowFramework.Simulator.Http;
+using FlowFramework.Simulator.Security;
+using FlowFramework.Simulator.Common;
+using static System.FormattableString;
 
 namespace FlowFramework.Simulator.Ml;
 
 /// <summary>ML Commons: connectors, models, model groups and agents, with the dependency rules of §5.</summary>
-internal sealed class MlService(ClusterStore store, bool multiTenancy)
+internal sealed class MlService(ClusterStore store, bool multiTenancy, IHoldPoints holds)
 {
+    private CancellationTokenSource _life = new();
+
     public const string ConnectorIndex = ".plugins-ml-connector";
     public const string ModelIndex = ".plugins-ml-model";
     public const string ModelGroupIndex = ".plugins-ml-model-group";
@@ -15,24 +18,24 @@ internal sealed class MlService(ClusterStore store, bool multiTenancy)
 
     private static readonly string[] DeployedStates = ["LOADED", "LOADING", "PARTIALLY_LOADED", "DEPLOYED", "DEPLOYING", "PARTIALLY_DEPLOYED"];
 
-    private static SimResponse? Deny(SimUser? caller, Permission p, string action)
+    private static OpResult? Deny(SimUser? caller, Permission p, string action)
         => caller is null || caller.Can(p) ? null
-            : SimResponse.Core(403, "security_exception", $"no permissions for [cluster:admin/opensearch/ml/{action}] and {caller.Describe()}");
+            : OpResult.Core(403, "security_exception", $"no permissions for [cluster:admin/opensearch/ml/{action}] and {caller.Describe()}");
 
     private bool TenantMismatch(string? docTenant, string? tenant) => multiTenancy && !string.Equals(docTenant, tenant, StringComparison.Ordinal);
 
-    private static SimResponse NoTenantAccess() => OpResult.StatusError(403, "You don't have permission to access this resource");
+    private static OpResult NoTenantAccess() => OpResult.StatusError(403, "You don't have permission to access this resource");
 
     // ---- connectors ----
 
     public OpResult CreateConnector(JsonObject body, string? tenant, SimUser? caller)
     {
-        if (Deny(caller, Permission.MlWrite, "create_connector") is { } d) { return OpResult.Fail(d); }
+        if (Deny(caller, Permission.MlWrite, "create_connector") is { } d) { return d; }
         foreach (var required in new[] { "name", "protocol", "actions" })
         {
             if (body[required] is null)
             {
-                return OpResult.Fail(SimResponse.Core(400, "illegal_argument_exception", $"Connector {required} is null"));
+                return OpResult.Core(400, "illegal_argument_exception", $"Connector {required} is null");
             }
         }
         var id = Ids.New();
@@ -48,14 +51,14 @@ internal sealed class MlService(ClusterStore store, bool multiTenancy)
 
     public OpResult GetConnector(string id, string? tenant, SimUser? caller)
     {
-        if (Deny(caller, Permission.MlRead, "connectors/get") is { } d) { return OpResult.Fail(d); }
+        if (Deny(caller, Permission.MlRead, "connectors/get") is { } d) { return d; }
         lock (store.Gate)
         {
             if (!store.Data.Connectors.TryGetValue(id, out var c))
             {
-                return OpResult.Fail(OpResult.StatusError(404, $"Failed to find connector with the provided connector id: {id}"));
+                return OpResult.StatusError(404, $"Failed to find connector with the provided connector id: {id}");
             }
-            if (TenantMismatch(c.Tenant, tenant)) { return OpResult.Fail(NoTenantAccess()); }
+            if (TenantMismatch(c.Tenant, tenant)) { return NoTenantAccess(); }
             return OpResult.Success(ConnectorSource(c));
         }
     }
@@ -80,7 +83,7 @@ internal sealed class MlService(ClusterStore store, bool multiTenancy)
     /// (a deprovision step) gets a not_found DeleteResponse, i.e. success, unless multi-tenancy is on.</summary>
     public OpResult DeleteConnector(string id, string? tenant, SimUser? caller, bool viaRest)
     {
-        if (Deny(caller, Permission.MlWrite, "connectors/delete") is { } d) { return OpResult.Fail(d); }
+        if (Deny(caller, Permission.MlWrite, "connectors/delete") is { } d) { return d; }
         lock (store.Gate)
         {
             var now = Ids.NowMs();
@@ -88,12 +91,12 @@ internal sealed class MlService(ClusterStore store, bool multiTenancy)
             {
                 if (multiTenancy)
                 {
-                    return OpResult.Fail(OpResult.StatusError(404, $"Failed to find connector with the provided connector id: {id}"));
+                    return OpResult.StatusError(404, $"Failed to find connector with the provided connector id: {id}");
                 }
                 var notFound = OpResult.DeleteResponse(ConnectorIndex, id, 1, store.NextSeqNo(), found: false);
-                return viaRest ? OpResult.Fail(SimResponse.With(404, notFound)) : OpResult.Success(notFound);
+                return viaRest ? OpResult.With(404, notFound) : OpResult.Success(notFound);
             }
-            if (TenantMismatch(c.Tenant, tenant)) { return OpResult.Fail(NoTenantAccess()); }
+            if (TenantMismatch(c.Tenant, tenant)) { return NoTenantAccess(); }
             var lag = store.Config.RefreshLagMs;
             store.Data.RecentlyDeletedModels.RemoveAll(m => now - m.DeletedAt >= lag);
             var users = store.Data.Models.Values.Where(m => m.ConnectorId == id).Select(m => m.Id)
@@ -101,8 +104,8 @@ internal sealed class MlService(ClusterStore store, bool multiTenancy)
                 .Distinct().ToList();
             if (users.Count > 0)
             {
-                return OpResult.Fail(OpResult.StatusError(409,
-                    $"{users.Count} models are still using this connector, please delete or update the models first: [{string.Join(", ", users)}]"));
+                return OpResult.StatusError(409,
+                    Invariant($"{users.Count} models are still using this connector, please delete or update the models first: [{string.Join(", ", users)}]"));
             }
             store.Data.Connectors.Remove(id);
             store.Commit();
@@ -114,18 +117,18 @@ internal sealed class MlService(ClusterStore store, bool multiTenancy)
 
     public OpResult RegisterModelGroup(JsonObject body, string? tenant, SimUser? caller)
     {
-        if (Deny(caller, Permission.MlWrite, "register_model_group") is { } d) { return OpResult.Fail(d); }
+        if (Deny(caller, Permission.MlWrite, "register_model_group") is { } d) { return d; }
         var name = Json.AsText(body["name"]);
         if (string.IsNullOrWhiteSpace(name))
         {
-            return OpResult.Fail(SimResponse.Core(400, "illegal_argument_exception", "model group name can't be null or empty"));
+            return OpResult.Core(400, "illegal_argument_exception", "model group name can't be null or empty");
         }
         lock (store.Gate)
         {
             if (store.Data.ModelGroups.Values.Any(g => g.Name == name && g.Tenant == tenant))
             {
-                return OpResult.Fail(SimResponse.Core(400, "illegal_argument_exception",
-                    $"The name you provided is already being used by a model group with ID: {store.Data.ModelGroups.Values.First(g => g.Name == name).Id}."));
+                return OpResult.Core(400, "illegal_argument_exception",
+                    $"The name you provided is already being used by a model group with ID: {store.Data.ModelGroups.Values.First(g => g.Name == name).Id}.");
             }
             var id = Ids.New();
             store.Data.ModelGroups[id] = new ModelGroupDoc
@@ -140,14 +143,14 @@ internal sealed class MlService(ClusterStore store, bool multiTenancy)
 
     public OpResult GetModelGroup(string id, string? tenant, SimUser? caller)
     {
-        if (Deny(caller, Permission.MlRead, "model_groups/get") is { } d) { return OpResult.Fail(d); }
+        if (Deny(caller, Permission.MlRead, "model_groups/get") is { } d) { return d; }
         lock (store.Gate)
         {
             if (!store.Data.ModelGroups.TryGetValue(id, out var g))
             {
-                return OpResult.Fail(OpResult.StatusError(404, "Failed to find model group"));
+                return OpResult.StatusError(404, "Failed to find model group");
             }
-            if (TenantMismatch(g.Tenant, tenant)) { return OpResult.Fail(NoTenantAccess()); }
+            if (TenantMismatch(g.Tenant, tenant)) { return NoTenantAccess(); }
             return OpResult.Success(GroupSource(g));
         }
     }
@@ -164,17 +167,17 @@ internal sealed class MlService(ClusterStore store, bool multiTenancy)
 
     public OpResult DeleteModelGroup(string id, string? tenant, SimUser? caller)
     {
-        if (Deny(caller, Permission.MlWrite, "model_groups/delete") is { } d) { return OpResult.Fail(d); }
+        if (Deny(caller, Permission.MlWrite, "model_groups/delete") is { } d) { return d; }
         lock (store.Gate)
         {
             if (!store.Data.ModelGroups.TryGetValue(id, out var g))
             {
-                return OpResult.Fail(OpResult.StatusError(404, "Failed to find model group"));
+                return OpResult.StatusError(404, "Failed to find model group");
             }
-            if (TenantMismatch(g.Tenant, tenant)) { return OpResult.Fail(NoTenantAccess()); }
+            if (TenantMismatch(g.Tenant, tenant)) { return NoTenantAccess(); }
             if (store.Data.Models.Values.Any(m => m.ModelGroupId == id))
             {
-                return OpResult.Fail(OpResult.StatusError(409, "Cannot delete the model group when it has associated model versions"));
+                return OpResult.StatusError(409, "Cannot delete the model group when it has associated model versions");
             }
             store.Data.ModelGroups.Remove(id);
             store.Commit();
@@ -187,11 +190,11 @@ internal sealed class MlService(ClusterStore store, bool multiTenancy)
     /// <summary>Registers a model (remote when it has a connector); returns the register response.</summary>
     public OpResult RegisterModel(JsonObject body, string? tenant, SimUser? caller, string algorithm)
     {
-        if (Deny(caller, Permission.MlWrite, "register_model") is { } d) { return OpResult.Fail(d); }
+        if (Deny(caller, Permission.MlWrite, "register_model") is { } d) { return d; }
         var name = Json.AsText(body["name"]);
         if (string.IsNullOrWhiteSpace(name))
         {
-            return OpResult.Fail(SimResponse.Core(400, "illegal_argument_exception", "model name is null"));
+            return OpResult.Core(400, "illegal_argument_exception", "model name is null");
         }
         var connectorId = Json.AsText(body["connector_id"]);
         lock (store.Gate)
@@ -200,23 +203,23 @@ internal sealed class MlService(ClusterStore store, bool multiTenancy)
             {
                 if (connectorId is null && body["connector"] is null)
                 {
-                    return OpResult.Fail(SimResponse.Core(400, "illegal_argument_exception", "Must provide connector id or connector"));
+                    return OpResult.Core(400, "illegal_argument_exception", "Must provide connector id or connector");
                 }
                 if (connectorId is not null && !store.Data.Connectors.ContainsKey(connectorId))
                 {
-                    return OpResult.Fail(OpResult.StatusError(404, $"Failed to find connector with the provided connector id: {connectorId}"));
+                    return OpResult.StatusError(404, $"Failed to find connector with the provided connector id: {connectorId}");
                 }
             }
             var groupId = Json.AsText(body["model_group_id"]);
             ModelGroupDoc? group;
             if (groupId is null)
             {
-                group = new ModelGroupDoc { Id = Ids.New(), Tenant = tenant, Name = name + "_" + Ids.New()[..6], Created = Ids.NowMs() };
+                group = new ModelGroupDoc { Id = Ids.New(), Tenant = tenant, Name = $"{name}_{Ids.New()[..6]}", Created = Ids.NowMs() };
                 store.Data.ModelGroups[group.Id] = group;
             }
             else if (!store.Data.ModelGroups.TryGetValue(groupId, out group))
             {
-                return OpResult.Fail(OpResult.StatusError(404, "Failed to find model group"));
+                return OpResult.StatusError(404, "Failed to find model group");
             }
             group.LatestVersion++;
             var id = Ids.New();
@@ -224,7 +227,7 @@ internal sealed class MlService(ClusterStore store, bool multiTenancy)
             store.Data.Models[id] = new ModelDoc
             {
                 Id = id, Tenant = tenant, Name = name, Algorithm = algorithm, Description = Json.AsText(body["description"]),
-                ConnectorId = connectorId, ModelGroupId = group.Id, ModelVersion = group.LatestVersion.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ConnectorId = connectorId, ModelGroupId = group.Id, ModelVersion = Invariant($"{group.LatestVersion}"),
                 Created = now, Updated = now,
             };
             store.Commit();
@@ -234,18 +237,19 @@ internal sealed class MlService(ClusterStore store, bool multiTenancy)
 
     public OpResult GetModel(string id, string? tenant, SimUser? caller)
     {
-        if (Deny(caller, Permission.MlRead, "models/get") is { } d) { return OpResult.Fail(d); }
+        if (Deny(caller, Permission.MlRead, "models/get") is { } d) { return d; }
         lock (store.Gate)
         {
             if (!store.Data.Models.TryGetValue(id, out var m))
             {
-                return OpResult.Fail(OpResult.StatusError(404, "Failed to find model"));
+                return OpResult.StatusError(404, "Failed to find model");
             }
-            if (TenantMismatch(m.Tenant, tenant)) { return OpResult.Fail(NoTenantAccess()); }
+            if (TenantMismatch(m.Tenant, tenant)) { return NoTenantAccess(); }
             return OpResult.Success(ModelSource(m));
         }
     }
 
+    /// <summary>The model document as GET returns it (MLModel#toXContent: empty and null fields omitted).</summary>
     public JsonObject ModelSource(ModelDoc m)
     {
         var o = new JsonObject
@@ -260,95 +264,137 @@ internal sealed class MlService(ClusterStore store, bool multiTenancy)
         o["created_time"] = m.Created;
         o["last_updated_time"] = m.Updated;
         o["last_registered_time"] = m.Created;
+        // ML Commons never writes last_undeployed_time; undeploy zeroes the worker-node counts and empties
+        // planning_worker_nodes, leaving auto_redeploy_retry_times and deploy_to_all_nodes.
         if (m.LastDeployed is not null) { o["last_deployed_time"] = m.LastDeployed; }
-        // ML Commons never writes last_undeployed_time; undeploy only zeroes the worker-node fields and empties
-        // planning_worker_nodes (omitted when empty), leaving auto_redeploy_retry_times and deploy_to_all_nodes
-        // (TransportUndeployModelAction, MLModel.toXContent).
-        var deployed = m.State == "DEPLOYED";
-        if (m.LastDeployed is not null) { o["auto_redeploy_retry_times"] = 0; }
-        if (m.LastDeployed is not null || m.WorkerCountsZeroed)
-        {
-            o["planning_worker_node_count"] = deployed ? 1 : 0;
-            o["current_worker_node_count"] = deployed ? 1 : 0;
-        }
-        if (deployed) { o["planning_worker_nodes"] = new JsonArray(store.NodeId); }
-        if (m.LastDeployed is not null) { o["deploy_to_all_nodes"] = true; }
+        if (m.AutoRedeployRetryTimes is not null) { o["auto_redeploy_retry_times"] = m.AutoRedeployRetryTimes; }
+        if (m.PlanningWorkerNodeCount is not null) { o["planning_worker_node_count"] = m.PlanningWorkerNodeCount; }
+        if (m.CurrentWorkerNodeCount is not null) { o["current_worker_node_count"] = m.CurrentWorkerNodeCount; }
+        if (m.PlanningWorkerNodes is { Count: > 0 }) { o["planning_worker_nodes"] = Json.Array(m.PlanningWorkerNodes); }
+        if (m.DeployToAllNodes is not null) { o["deploy_to_all_nodes"] = m.DeployToAllNodes; }
         if (m.ConnectorId is not null) { o["connector_id"] = m.ConnectorId; }
         if (m.Tenant is not null) { o["tenant_id"] = m.Tenant; }
         return o;
     }
 
-    public OpResult DeployModel(string id, string? tenant, SimUser? caller)
+    public OpResult DeployModel(string id, string? tenant, SimUser? caller) => StartDeploy(id, tenant, caller).Answer;
+
+    /// <summary>
+    /// TransportDeployModelAction: the model document becomes DEPLOYING and the node starts deploying it; the answer
+    /// does not wait (a remote model's task answers COMPLETED at once, others CREATED). The deployment completes after
+    /// <c>deploy_lag_ms</c> (or when the <c>deploy-complete</c> gate releases it): the node serves the model and the
+    /// document becomes DEPLOYED (TransportForwardAction DEPLOY_MODEL_DONE), even when an undeploy came in between.
+    /// </summary>
+    public (OpResult Answer, Task Deployed) StartDeploy(string id, string? tenant, SimUser? caller)
     {
-        if (Deny(caller, Permission.MlWrite, "models/deploy") is { } d) { return OpResult.Fail(d); }
+        if (Deny(caller, Permission.MlWrite, "models/deploy") is { } d) { return (d, Task.CompletedTask); }
+        string algorithm;
         lock (store.Gate)
         {
             if (!store.Data.Models.TryGetValue(id, out var m))
             {
-                return OpResult.Fail(OpResult.StatusError(404, "Failed to find model"));
+                return (OpResult.StatusError(404, "Failed to find model"), Task.CompletedTask);
             }
-            if (TenantMismatch(m.Tenant, tenant)) { return OpResult.Fail(NoTenantAccess()); }
+            if (TenantMismatch(m.Tenant, tenant)) { return (NoTenantAccess(), Task.CompletedTask); }
+            algorithm = m.Algorithm;
+            m.State = "DEPLOYING";
+            m.PlanningWorkerNodeCount = 1;
+            m.PlanningWorkerNodes = [store.NodeId];
+            m.DeployToAllNodes = true;
+            m.Served = "DEPLOYING";
+            m.Updated = Ids.NowMs();
+            store.Commit();
+        }
+        Task deployed;
+        var lag = store.Config.DeployLagMs;
+        if (lag == 0 && !holds.IsArmed(HoldPoint.DeployComplete, id))
+        {
+            CompleteDeploy(id);
+            deployed = Task.CompletedTask;
+        }
+        else
+        {
+            var life = _life.Token;
+            deployed = Task.Run(async () =>
+            {
+                await holds.WaitAsync(HoldPoint.DeployComplete, id, life).ConfigureAwait(false);
+                await Task.Delay(lag, life).ConfigureAwait(false);
+                CompleteDeploy(id);
+            }, CancellationToken.None);
+        }
+        var status = algorithm == "REMOTE" ? "COMPLETED" : "CREATED";
+        return (OpResult.Success(new JsonObject { ["task_id"] = Ids.New(), ["task_type"] = "DEPLOY_MODEL", ["status"] = status }, id), deployed);
+    }
+
+    private void CompleteDeploy(string id)
+    {
+        lock (store.Gate)
+        {
+            // A deleted model's document cannot be updated (the node would keep serving it, unseen).
+            if (!store.Data.Models.TryGetValue(id, out var m)) { return; }
             var now = Ids.NowMs();
+            m.Served = "DEPLOYED";
             m.State = "DEPLOYED";
             m.LastDeployed = now;
+            m.CurrentWorkerNodeCount = 1;
+            m.PlanningWorkerNodeCount = 1;
+            m.PlanningWorkerNodes = [store.NodeId];
+            m.AutoRedeployRetryTimes = 0;
             m.Updated = now;
             store.Commit();
-            return OpResult.Success(new JsonObject { ["task_id"] = Ids.New(), ["task_type"] = "DEPLOY_MODEL", ["status"] = "COMPLETED" }, id);
         }
     }
 
+    /// <summary>
+    /// TransportUndeployModelsAction with one model: the node undeploys a model it serves ("undeployed") and answers
+    /// "not_found" for one it does not serve, which includes one still DEPLOYING (MLModelCacheHelper#isModelDeployed is
+    /// DEPLOYED only); either way the node drops it and the document is written UNDEPLOYED with zero worker counts before
+    /// the answer.
+    /// </summary>
     public OpResult UndeployModel(string id, string? tenant, SimUser? caller)
     {
-        if (Deny(caller, Permission.MlWrite, "models/undeploy") is { } d) { return OpResult.Fail(d); }
+        if (Deny(caller, Permission.MlWrite, "models/undeploy") is { } d) { return d; }
         lock (store.Gate)
         {
             if (!store.Data.Models.TryGetValue(id, out var m))
             {
-                return OpResult.Fail(OpResult.StatusError(404, "Failed to find model"));
+                return OpResult.StatusError(404, "Failed to find model");
             }
-            if (TenantMismatch(m.Tenant, tenant)) { return OpResult.Fail(NoTenantAccess()); }
+            if (TenantMismatch(m.Tenant, tenant)) { return NoTenantAccess(); }
             var now = Ids.NowMs();
-            // MLModelManager.undeployModel answers "not_found" for a model no node has in its cache.
-            var wasDeployed = DeployedStates.Contains(m.State);
-            if (wasDeployed)
-            {
-                m.State = "UNDEPLOYED";
-                m.LastUndeployed = now;
-                m.Updated = now;
-                m.WorkerCountsZeroed = true;
-                store.Commit();
-            }
-            else
-            {
-                // No node serves it: bulkSetModelIndexToUndeploy writes UNDEPLOYED and zero counts anyway.
-                m.State = "UNDEPLOYED";
-                m.Updated = now;
-                m.WorkerCountsZeroed = true;
-                store.Commit();
-            }
+            var served = m.Served == "DEPLOYED";
+            m.Served = null;
+            m.State = "UNDEPLOYED";
+            m.PlanningWorkerNodes = [];
+            m.PlanningWorkerNodeCount = 0;
+            m.CurrentWorkerNodeCount = 0;
+            m.Updated = now;
+            if (served) { m.LastUndeployed = now; }
+            store.Commit();
             return OpResult.Success(new JsonObject
             {
-                [store.NodeId] = new JsonObject { ["stats"] = new JsonObject { [id] = wasDeployed ? "undeployed" : "not_found" } },
+                [store.NodeId] = new JsonObject { ["stats"] = new JsonObject { [id] = served ? "undeployed" : "not_found" } },
             });
         }
     }
 
+    /// <summary>DeleteModelTransportAction: a model whose document is in a deployed or deploying state is refused with 400.</summary>
     public OpResult DeleteModel(string id, string? tenant, SimUser? caller)
     {
-        if (Deny(caller, Permission.MlWrite, "models/delete") is { } d) { return OpResult.Fail(d); }
+        if (Deny(caller, Permission.MlWrite, "models/delete") is { } d) { return d; }
         lock (store.Gate)
         {
             if (!store.Data.Models.TryGetValue(id, out var m))
             {
-                return OpResult.Fail(OpResult.StatusError(404, "Failed to find model"));
+                return OpResult.StatusError(404, "Failed to find model");
             }
-            if (TenantMismatch(m.Tenant, tenant)) { return OpResult.Fail(NoTenantAccess()); }
+            if (TenantMismatch(m.Tenant, tenant)) { return NoTenantAccess(); }
             var now = Ids.NowMs();
             var stillDeployed = DeployedStates.Contains(m.State)
                 || (m.State == "UNDEPLOYED" && m.LastUndeployed is { } at && now - at < store.Config.UndeployLagMs);
             if (stillDeployed)
             {
-                return OpResult.Fail(OpResult.StatusError(400, "Model cannot be deleted in deploying or deployed state. Try undeploy model first then delete"));
+                return OpResult.StatusError(400, "Model cannot be deleted in deploying or deployed state. Try undeploy model first then delete");
             }
             store.Data.Models.Remove(id);
             if (m.ConnectorId is not null && store.Config.RefreshLagMs > 0)
@@ -360,18 +406,25 @@ internal sealed class MlService(ClusterStore store, bool multiTenancy)
         }
     }
 
+    /// <summary>A node restart: deployments in progress never complete.</summary>
+    public void Restart()
+    {
+        var old = Interlocked.Exchange(ref _life, new CancellationTokenSource());
+        old.Cancel();
+    }
+
     // ---- agents ----
 
     public OpResult RegisterAgent(JsonObject body, string? tenant, SimUser? caller)
     {
-        if (Deny(caller, Permission.MlWrite, "agents/register") is { } d) { return OpResult.Fail(d); }
+        if (Deny(caller, Permission.MlWrite, "agents/register") is { } d) { return d; }
         if (string.IsNullOrWhiteSpace(Json.AsText(body["name"])))
         {
-            return OpResult.Fail(SimResponse.Core(400, "illegal_argument_exception", "agent name is null"));
+            return OpResult.Core(400, "illegal_argument_exception", "agent name is null");
         }
         if ((Json.AsText(body["type"]) ?? "").ToLowerInvariant() is not ("flow" or "conversational" or "conversational_flow" or "plan_execute_and_reflect"))
         {
-            return OpResult.Fail(SimResponse.Core(400, "illegal_argument_exception", $"{Json.AsText(body["type"])} is not a valid Agent Type"));
+            return OpResult.Core(400, "illegal_argument_exception", $"{Json.AsText(body["type"])} is not a valid Agent Type");
         }
         var id = Ids.New();
         lock (store.Gate)
@@ -384,14 +437,14 @@ internal sealed class MlService(ClusterStore store, bool multiTenancy)
 
     public OpResult GetAgent(string id, string? tenant, SimUser? caller)
     {
-        if (Deny(caller, Permission.MlRead, "agents/get") is { } d) { return OpResult.Fail(d); }
+        if (Deny(caller, Permission.MlRead, "agents/get") is { } d) { return d; }
         lock (store.Gate)
         {
             if (!store.Data.Agents.TryGetValue(id, out var a))
             {
-                return OpResult.Fail(OpResult.StatusError(404, $"Failed to find agent with the provided agent id: {id}"));
+                return OpResult.StatusError(404, $"Failed to find agent with the provided agent id: {id}");
             }
-            if (TenantMismatch(a.Tenant, tenant)) { return OpResult.Fail(NoTenantAccess()); }
+            if (TenantMismatch(a.Tenant, tenant)) { return NoTenantAccess(); }
             return OpResult.Success(AgentSource(a));
         }
     }
@@ -407,14 +460,14 @@ internal sealed class MlService(ClusterStore store, bool multiTenancy)
 
     public OpResult DeleteAgent(string id, string? tenant, SimUser? caller)
     {
-        if (Deny(caller, Permission.MlWrite, "agents/delete") is { } d) { return OpResult.Fail(d); }
+        if (Deny(caller, Permission.MlWrite, "agents/delete") is { } d) { return d; }
         lock (store.Gate)
         {
             if (!store.Data.Agents.TryGetValue(id, out var a))
             {
-                return OpResult.Fail(OpResult.StatusError(404, store.Data.Agents.Count == 0 && !store.Data.Connectors.Any() ? "Fail to find ml agent" : "Fail to find ml agent"));
+                return OpResult.StatusError(404, "Fail to find ml agent");
             }
-            if (TenantMismatch(a.Tenant, tenant)) { return OpResult.Fail(NoTenantAccess()); }
+            if (TenantMismatch(a.Tenant, tenant)) { return NoTenantAccess(); }
             store.Data.Agents.Remove(id);
             store.Commit();
             return OpResult.Success(OpResult.DeleteResponse(AgentIndex, id, a.Version + 1, store.NextSeqNo(), found: true));

@@ -6,8 +6,8 @@ namespace FlowFramework.Simulator.Security;
 
 /// <summary>
 /// The security plugin's jwt authentication domain for HS256: "Bearer " is found case-insensitively, the HMAC key is
-/// the base64-decoded signing_key, exp and nbf are checked with 30 s of clock skew (jwt_clock_skew_tolerance_seconds),
-/// and the user is the <c>sub</c> claim. Anything else is a 401, as the plugin answers.
+/// the signing key (<see cref="SecurityOptions.ParseJwtKey"/>), exp and nbf are checked with 30 s of clock skew
+/// (jwt_clock_skew_tolerance_seconds), and the user is the <c>sub</c> claim. Anything else is a 401, as the plugin answers.
 /// </summary>
 internal sealed class JwtVerifier(byte[] key, TimeProvider time)
 {

@@ -4,10 +4,17 @@ namespace FlowFramework.Simulator.Security;
 
 /// <summary>
 /// The sign-in ways beyond basic auth: AWS SigV4 (--sigv4 REGION/SERVICE with --aws-key AKID:SECRET[:SESSION_TOKEN]),
-/// client certificates (--client-ca PEM, with --tls), HS256 bearer tokens (--jwt-key BASE64), and --write-ca PATH.
+/// client certificates (--client-ca PEM, with --tls), HS256 bearer tokens (--jwt-key SECRET or --jwt-key base64:KEY),
+/// and --write-ca PATH.
 /// </summary>
-public sealed class SecurityOptions
+internal sealed class SecurityOptions
 {
+    /// <summary>The prefix that marks a --jwt-key value as the base64 of the key, as the security plugin's signing_key is written.</summary>
+    public const string Base64KeyPrefix = "base64:";
+
+    /// <summary>jjwt's Keys.hmacShaKeyFor, which the security plugin's KeyUtils uses, refuses HMAC keys under 256 bits.</summary>
+    public const int MinimumJwtKeyBytes = 32;
+
     public string? SigV4Region { get; private set; }
     public string? SigV4Service { get; private set; }
     public List<AwsKey> AwsKeys { get; } = [];
@@ -48,31 +55,55 @@ public sealed class SecurityOptions
                 }
                 return true;
             case "--jwt-key":
-                {
-                    // As the security plugin's jwt signing_key: the base64 of the HMAC key, at least 256 bits for HS256.
-                    var text = value();
-                    byte[] key;
-                    try
-                    {
-                        key = Convert.FromBase64String(text);
-                    }
-                    catch (FormatException)
-                    {
-                        throw new ArgumentException("--jwt-key needs the base64 of the HMAC key (the security plugin's signing_key)");
-                    }
-                    if (key.Length < 32)
-                    {
-                        throw new ArgumentException("--jwt-key must decode to at least 32 bytes (HS256 needs a 256-bit key)");
-                    }
-                    JwtKey = key;
-                    return true;
-                }
+                JwtKey = ParseJwtKey(value());
+                return true;
             case "--write-ca":
                 WriteCaPath = value();
                 return true;
             default:
                 return false;
         }
+    }
+
+    /// <summary>
+    /// The HS256 key of --jwt-key: the UTF-8 bytes of the secret as given, or, after <c>base64:</c>, the decoded bytes
+    /// (the form of the security plugin's <c>signing_key</c>). Either must be at least 32 bytes, as the plugin demands.
+    /// </summary>
+    public static byte[] ParseJwtKey(string text)
+    {
+        byte[] key;
+        if (text.StartsWith(Base64KeyPrefix, StringComparison.Ordinal))
+        {
+            try
+            {
+                key = Convert.FromBase64String(text[Base64KeyPrefix.Length..]);
+            }
+            catch (FormatException)
+            {
+                throw new ArgumentException("--jwt-key base64:KEY needs valid base64 after 'base64:' (the security plugin's signing_key)");
+            }
+        }
+        else
+        {
+            key = System.Text.Encoding.UTF8.GetBytes(text);
+        }
+        if (key.Length < MinimumJwtKeyBytes)
+        {
+            throw new ArgumentException($"--jwt-key needs a key of at least {MinimumJwtKeyBytes} bytes (HS256 needs 256 bits; the security plugin refuses shorter signing keys)");
+        }
+        return key;
+    }
+
+    /// <summary>POST /_simulator/aws/expire-tokens: every key's session token is expired from now on, as temporary keys become. Returns their key ids.</summary>
+    public IReadOnlyList<string> ExpireSessionTokens()
+    {
+        var expired = new List<string>();
+        foreach (var key in AwsKeys.Where(k => k.SessionToken is not null))
+        {
+            key.Expired = true;
+            expired.Add(key.AccessKeyId);
+        }
+        return expired;
     }
 
     /// <summary>Checks combinations once all options are read.</summary>
@@ -94,7 +125,7 @@ public sealed class SecurityOptions
 }
 
 /// <summary>One IAM access key the simulator accepts; its session token, when it has one, must come with it.</summary>
-public sealed class AwsKey(string accessKeyId, string secretAccessKey, string? sessionToken)
+internal sealed class AwsKey(string accessKeyId, string secretAccessKey, string? sessionToken)
 {
     public string AccessKeyId { get; } = accessKeyId;
     public string SecretAccessKey { get; } = secretAccessKey;

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
-using FlowFramework.Simulator.Http;
 
 namespace FlowFramework.Simulator.Security;
 
@@ -10,7 +9,7 @@ namespace FlowFramework.Simulator.Security;
 /// Verifies AWS Signature Version 4 the way Amazon OpenSearch Service does: parses the Authorization header,
 /// checks the credential scope (key, date, region, service), the clock (5 minutes either way), the session token,
 /// rebuilds the canonical request from the raw request line (the path as received encoded once more, the query
-/// decoded, re-encoded and sorted, the signed headers), and compares signatures. Failures answer AWS's 403 bodies.
+/// decoded, re-encoded and sorted, the signed headers), and compares signatures. A refusal is the body of AWS's 403.
 /// Written from the AWS SigV4 documentation; shares no code with the module's signer.
 /// </summary>
 internal sealed class SigV4Verifier(SecurityOptions options, TimeProvider time)
@@ -20,8 +19,8 @@ internal sealed class SigV4Verifier(SecurityOptions options, TimeProvider time)
 
     public sealed record Request(string Method, string RawTarget, IReadOnlyDictionary<string, string[]> Headers, byte[] Body);
 
-    /// <summary>The key that signed the request, or the 403 AWS would answer.</summary>
-    public (AwsKey? Key, SimResponse? Rejection) Verify(Request request)
+    /// <summary>The key that signed the request, or the body of the 403 AWS would answer.</summary>
+    public (AwsKey? Key, JsonObject? Refusal) Verify(Request request)
     {
         var authorization = Header(request, "authorization");
         if (authorization is null)
@@ -105,12 +104,12 @@ internal sealed class SigV4Verifier(SecurityOptions options, TimeProvider time)
         if (options.SigV4Service == "aoss" && declaredHash is null)
         {
             // Serverless rejects requests without the payload hash header (x-aoss-response-hint: X01:gw-helper-deny).
-            return (null, SimResponse.With(403, new JsonObject
+            return (null, new JsonObject
             {
                 ["status"] = 403,
                 ["request-id"] = Guid.NewGuid().ToString(),
                 ["error"] = new JsonObject { ["reason"] = "403 Forbidden", ["type"] = "Forbidden" },
-            }));
+            });
         }
         if (declaredHash is not null && declaredHash != "UNSIGNED-PAYLOAD" && declaredHash != bodyHash)
         {
@@ -205,5 +204,5 @@ internal sealed class SigV4Verifier(SecurityOptions options, TimeProvider time)
         return sig < 0 ? authorization : authorization[..sig] + "Signature=...";
     }
 
-    private static (AwsKey?, SimResponse?) Reject(string message) => (null, SimResponse.With(403, new JsonObject { ["message"] = message }));
+    private static (AwsKey?, JsonObject?) Reject(string message) => (null, new JsonObject { ["message"] = message });
 }

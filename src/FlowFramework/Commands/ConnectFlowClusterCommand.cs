@@ -1,7 +1,8 @@
 using System;
 using System.Management.Automation;
 using FlowFramework.Engine;
-using FlowFramework.Internal;
+using FlowFramework.Connections;
+using FlowFramework.Errors;
 
 namespace FlowFramework.Commands
 {
@@ -81,21 +82,18 @@ namespace FlowFramework.Commands
             var text = MyInvocation.BoundParameters.ContainsKey(nameof(Uri)) ? Uri : DefaultAddress();
             if (!UriRules.TryParse(text, out var uri, out var problem))
             {
-                var shown = UriRules.Redact(text);
-                ThrowTerminatingError(FlowErrors.Create(FlowErrorIds.InvalidUri, ErrorCategory.InvalidArgument, shown,
-                    $"Cannot connect to '{shown}': {problem}",
-                    "Pass -Uri an absolute http or https URL such as https://localhost:9200."));
+                ThrowTerminatingError(FlowErrors.InvalidUri(UriRules.Redact(text), problem));
                 return;
             }
 
             if ((Credential != null || Token != null) && uri!.Scheme == System.Uri.UriSchemeHttp && !uri.IsLoopback)
             {
-                WriteWarning($"The credentials for {uri} will be sent over plain http; use https for a cluster that is not on this machine.");
+                WriteWarning(FlowErrors.PlainHttpCredentials(uri));
             }
 
-            if (ConnectAuthentication.Conflict(this) is { } conflict)
+            if (ConnectAuthentication.TrustConflicts(this))
             {
-                ThrowTerminatingError(conflict);
+                ThrowTerminatingError(FlowErrors.ConflictingTrust(CertificateAuthorityPath!));
                 return;
             }
 
@@ -106,7 +104,7 @@ namespace FlowFramework.Commands
             }
             catch (FlowAuthSetupException ex)
             {
-                ThrowTerminatingError(AuthErrors.FromSetup(ex, uri!));
+                ThrowTerminatingError(FlowErrors.FromSetup(ex, uri!));
                 return;
             }
 
@@ -121,9 +119,7 @@ namespace FlowFramework.Commands
                 // A 403 (not 401) means the credentials were accepted: the user only lacks cluster:monitor/main, as
                 // flow_framework_read_access does on a real cluster. Workflow calls may still be allowed.
                 ConnectionStore.SetDefault(connection);
-                var who = connection.UserName is null ? "the anonymous user" : $"user '{connection.UserName}'";
-                var said = string.IsNullOrEmpty(ex.ServerMessage) ? string.Empty : $": {ex.ServerMessage}";
-                WriteWarning($"Connected to {uri} without checking the cluster: it accepted {who} but refused GET / (HTTP 403{said}). Workflow calls still work if the user has Flow Framework permissions.");
+                WriteWarning(FlowErrors.ConnectedWithoutClusterCheck(connection, ex));
                 if (PassThru)
                 {
                     WriteObject(connection);
@@ -133,7 +129,7 @@ namespace FlowFramework.Commands
             catch (FlowApiException ex)
             {
                 connection.Dispose();
-                ThrowTerminatingError(ConnectError(ex, connection));
+                ThrowTerminatingError(FlowErrors.ConnectFailed(ex, connection));
                 return;
             }
             catch (OperationCanceledException)
@@ -153,20 +149,6 @@ namespace FlowFramework.Commands
             {
                 WriteObject(connection);
             }
-        }
-
-        private static ErrorRecord ConnectError(FlowApiException ex, FlowConnection connection)
-        {
-            if (ex.Kind == FlowErrorKind.Unavailable || ex.Kind == FlowErrorKind.Timeout)
-            {
-                return FlowErrors.Create(FlowErrorIds.ClusterUnavailable,
-                    ex.Kind == FlowErrorKind.Timeout ? ErrorCategory.OperationTimeout : ErrorCategory.ConnectionError,
-                    connection.Uri.ToString(),
-                    $"Nothing usable answered at {connection.Uri}: {ex.Message}",
-                    "Check that the cluster is running and that the scheme, host and port are right; for a self-signed certificate add -SkipCertificateCheck; to try the module locally run ./build.ps1 -Task Simulator.",
-                    ex);
-            }
-            return FlowErrors.FromApiException(ex, connection.Uri.ToString(), connection);
         }
     }
 }

@@ -1,5 +1,5 @@
 using System.Management.Automation;
-using FlowFramework.Internal;
+using FlowFramework.Connections;
 
 namespace FlowFramework.Commands
 {

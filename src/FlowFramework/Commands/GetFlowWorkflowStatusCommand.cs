@@ -1,7 +1,7 @@
 using System;
 using System.Management.Automation;
 using FlowFramework.Engine;
-using FlowFramework.Internal;
+using FlowFramework.Errors;
 
 namespace FlowFramework.Commands
 {
@@ -23,7 +23,7 @@ namespace FlowFramework.Commands
         {
             foreach (var id in WorkflowId)
             {
-                FlowWorkflowState state;
+                FlowWorkflowStatus state;
                 try
                 {
                     state = RunEngine(ct => ActiveConnection.Client.GetWorkflowStatusAsync(id, All, ct));
@@ -42,7 +42,7 @@ namespace FlowFramework.Commands
                     WriteError(record);
                     continue;
                 }
-                WriteObject(OutputMapper.ToStatus(state));
+                WriteObject(state);
             }
         }
     }

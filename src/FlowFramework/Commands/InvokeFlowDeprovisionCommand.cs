@@ -1,13 +1,12 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.Linq;
 using System.Management.Automation;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using FlowFramework.Engine;
-using FlowFramework.Internal;
+using FlowFramework.Errors;
 
 namespace FlowFramework.Commands
 {
@@ -99,10 +98,9 @@ namespace FlowFramework.Commands
             }
             Dispatcher.RunUntil(Task.WhenAll(_running.Select(job => job.Completion)));
 
-            var unmatched = AllowDelete.Where(pattern => !_matchedPatterns.Contains(pattern)).Distinct(StringComparer.Ordinal).ToList();
-            foreach (var pattern in unmatched)
+            foreach (var pattern in AllowDelete.Where(pattern => !_matchedPatterns.Contains(pattern)).Distinct(StringComparer.Ordinal))
             {
-                WriteWarning($"-AllowDelete '{pattern}' matched no index or pipeline id of the workflows processed, so it allowed nothing. Ids are matched exactly and case-sensitively; see the ResourceId of the NeedsAllowDelete leftovers.");
+                WriteWarning(FlowErrors.UnmatchedAllowDelete(pattern));
             }
         }
 
@@ -120,44 +118,40 @@ namespace FlowFramework.Commands
                 Dispatcher.RunUntil(Task.WhenAny(_running.Where(job => !job.Completion.IsCompleted).Select(job => job.Completion)));
             }
 
-            FlowWorkflowState state;
+            FlowDeprovisionPreparation prepared;
             try
             {
-                state = RunEngine(ct => _deprovisioner.ReadStateAsync(workflowId, ev => Dispatcher.Post(() => WriteVerbose(ev.Message)), ct));
+                prepared = RunEngine(ct => _deprovisioner.PrepareAsync(workflowId, AllowDelete, ev => Dispatcher.Post(() => WriteVerbose(ev.Message)), ct));
             }
             catch (OperationCanceledException)
             {
                 return;
             }
-            catch (FlowApiException ex)
+
+            if (prepared.Plan is not FlowDeprovisionPlan plan)
             {
-                WriteFailure(workflowId, ex, attempts: 0);
+                WriteReport(prepared.Failure!);
                 return;
             }
 
-            var expansion = FlowDeprovisionPlan.ExpandAllowDelete(state, AllowDelete);
-            foreach (var pattern in AllowDelete.Except(expansion.UnmatchedPatterns, StringComparer.Ordinal))
+            _matchedPatterns.UnionWith(AllowDelete.Except(plan.UnmatchedPatterns, StringComparer.Ordinal));
+            if (plan.AllowDelete.Count > 0)
             {
-                _matchedPatterns.Add(pattern);
-            }
-            var plan = FlowDeprovisionPlan.FromState(state, expansion.Ids);
-            if (expansion.Ids.Count > 0)
-            {
-                WriteVerbose($"Workflow '{workflowId}': allow_delete will name {string.Join(", ", expansion.Ids)}.");
+                WriteVerbose($"Workflow '{workflowId}': allow_delete will name {string.Join(", ", plan.AllowDelete)}.");
             }
 
-            if (!Confirm(plan, expansion.Ids))
+            if (!Confirm(plan))
             {
                 return;
             }
 
             var job = new WorkflowJob(workflowId, _nextActivityId++, plan);
-            WriteProgress(job.Progress("Starting", 0, plan.Steps.Count));
-            job.Completion = StartObserved(ct => RunJobAsync(job, expansion.Ids, ct));
+            WriteProgress(job.Progress("Starting", plan.Steps.Count));
+            job.Completion = StartObserved(ct => RunJobAsync(job, ct));
             _running.Add(job);
         }
 
-        private bool Confirm(FlowDeprovisionPlan plan, IReadOnlyList<string> allowDeleteIds)
+        private bool Confirm(FlowDeprovisionPlan plan)
         {
             var target = $"workflow {plan.WorkflowId}";
             if (IsWhatIf)
@@ -166,55 +160,58 @@ namespace FlowFramework.Commands
                 {
                     ShouldProcess($"Workflow {plan.WorkflowId} has no resources: deprovision would only reset its state.", null, null);
                 }
-                var n = 0;
-                foreach (var step in plan.Steps)
+                for (var n = 1; n <= plan.Steps.Count; n++)
                 {
-                    n++;
-                    ShouldProcess($"Workflow {plan.WorkflowId}, step {n} of {plan.Steps.Count}: {Describe(step)}", null, null);
+                    ShouldProcess($"Workflow {plan.WorkflowId}, step {n} of {plan.Steps.Count}: {Describe(plan.Steps[n - 1])}", null, null);
                 }
                 return false;
             }
 
-            var confirmAsked = MyInvocation.BoundParameters.ContainsKey("Confirm");
-            if (Force && !confirmAsked)
+            if (Force && !MyInvocation.BoundParameters.ContainsKey("Confirm"))
             {
                 return true;
             }
-            var text = new StringBuilder();
-            text.Append($"Deprovision {target}: {plan.Steps.Count} step(s) in this order:");
+            var text = new StringBuilder($"Deprovision {target}: {plan.Steps.Count} step(s) in this order:");
             foreach (var step in plan.Steps)
             {
                 text.Append($"{Environment.NewLine}  {Describe(step)}");
             }
-            if (allowDeleteIds.Count > 0)
+            if (plan.AllowDelete.Count > 0)
             {
-                text.Append($"{Environment.NewLine}allow_delete: {string.Join(", ", allowDeleteIds)}");
+                text.Append($"{Environment.NewLine}allow_delete: {string.Join(", ", plan.AllowDelete)}");
             }
             return ShouldProcess(text.ToString(), $"Deprovision {target} and delete what it created?", "Confirm");
         }
 
-        // The engine's description already says why a step is skipped or kept; only deletions need the word.
-        private static string Describe(FlowPlannedStep step) =>
-            step.Action == FlowPlannedAction.Delete ? step.Description + " (delete)" : step.Description;
+        /// <summary>One planned step as ShouldProcess shows it, in the server's words plus what this cmdlet needs.</summary>
+        private static string Describe(FlowPlannedStep step)
+        {
+            var resource = step.Resource;
+            switch (step.Action)
+            {
+                case FlowPlannedAction.RetainedByServer:
+                    return $"keep {resource} (the server drops it from the state without deleting it)";
+                case FlowPlannedAction.NeedsAllowDelete:
+                    return $"skip {resource.DeprovisionStep} {resource} (needs -AllowDelete {resource.ResourceId})";
+                default:
+                    return step.IsUnknownStep ? $"(unknown step {resource.StepName}) {resource} (the server cannot deprovision it)" : $"{resource.DeprovisionStep} {resource} (delete)";
+            }
+        }
 
-        private async Task<bool> RunJobAsync(WorkflowJob job, IReadOnlyList<string> allowDeleteIds, CancellationToken ct)
+        private async Task<bool> RunJobAsync(WorkflowJob job, CancellationToken ct)
         {
             try
             {
-                var outcome = await _deprovisioner.RunAsync(job.Plan, allowDeleteIds, ev => Dispatcher.Post(() => OnEvent(job, ev)), ct).ConfigureAwait(false);
-                Dispatcher.Post(() => WriteOutcome(job, outcome));
+                var report = await _deprovisioner.RunAsync(job.Plan, ev => Dispatcher.Post(() => OnEvent(job, ev)), ct).ConfigureAwait(false);
+                Dispatcher.Post(() =>
+                {
+                    WriteProgress(job.Completed());
+                    WriteReport(report);
+                });
             }
             catch (OperationCanceledException)
             {
                 Dispatcher.Post(() => WriteProgress(job.Completed()));
-            }
-            catch (FlowApiException ex)
-            {
-                Dispatcher.Post(() =>
-                {
-                    WriteProgress(job.Completed());
-                    WriteFailure(job.WorkflowId, ex, 0);
-                });
             }
             catch (Exception ex)
             {
@@ -222,9 +219,7 @@ namespace FlowFramework.Commands
                 Dispatcher.Post(() =>
                 {
                     WriteProgress(job.Completed());
-                    WriteError(FlowErrors.Create(FlowErrorIds.RequestFailed, ErrorCategory.NotSpecified, job.WorkflowId,
-                        $"Deprovisioning workflow '{job.WorkflowId}' failed unexpectedly: {ex.GetType().Name}: {ex.Message}",
-                        "Run again with -Verbose; if it repeats, report it with the Verbose output.", ex));
+                    WriteError(FlowErrors.Unexpected(job.WorkflowId, ex));
                 });
             }
             return true;
@@ -235,83 +230,45 @@ namespace FlowFramework.Commands
             WriteVerbose(ev.Message);
             if (ev.Kind == FlowDeprovisionEventKind.AttemptStarting)
             {
-                WriteProgress(job.Progress($"Attempt {ev.Attempt}, {ev.Remaining} left", ev.Attempt, ev.Remaining));
+                WriteProgress(job.Progress($"Attempt {ev.Attempt}, {ev.Remaining} left", ev.Remaining));
             }
             else if (ev.Kind == FlowDeprovisionEventKind.RetryScheduled && ev.Delay is TimeSpan delay)
             {
-                WriteProgress(job.Progress($"Attempt {ev.Attempt} done, {ev.Remaining} left; next in {delay.TotalSeconds:0.#} s", ev.Attempt, ev.Remaining));
+                WriteProgress(job.Progress($"Attempt {ev.Attempt} done, {ev.Remaining} left; next in {delay.TotalSeconds:0.#} s", ev.Remaining));
             }
         }
 
-        private void WriteOutcome(WorkflowJob job, FlowDeprovisionOutcome outcome)
+        /// <summary>Writes what a workflow's run left: the leftovers, the warning about retained resources, its error, and with -PassThru the result.</summary>
+        private void WriteReport(FlowDeprovisionReport report)
         {
-            WriteProgress(job.Completed());
-            foreach (var leftover in outcome.Remaining)
+            foreach (var leftover in report.Result.Remaining.Where(r => report.Result.Status != FlowDeprovisionStatus.NotFound))
             {
-                WriteObject(OutputMapper.ToResource(leftover));
+                WriteObject(leftover);
             }
 
-            if (outcome.Retained.Count > 0)
+            if (FlowErrors.RetainedWarning(report.Result) is string retained)
             {
-                var names = string.Join(", ", outcome.Retained.Select(r => $"{r.ResourceType} {r.ResourceId}"));
-                WriteWarning($"Workflow '{outcome.WorkflowId}': the server dropped {names} from the workflow without deleting it. Delete it through ML Commons (DELETE /_plugins/_ml/model_groups/<id>) if nothing else uses it.");
+                WriteWarning(retained);
             }
 
-            switch (outcome.Status)
-            {
-                case FlowFramework.Engine.FlowDeprovisionStatus.Partial:
-                    // A registered and deployed model is two state entries but one resource, as in the server's own message.
-                    var failed = outcome.Remaining.Where(r => r.Status == FlowFramework.Engine.FlowResourceStatus.Failed)
-                        .Select(r => $"{r.ResourceType} {r.ResourceId}").Distinct(StringComparer.Ordinal).ToList();
-                    WriteError(FlowErrors.Create(FlowErrorIds.DeprovisionIncomplete,
-                        outcome.TimedOut ? ErrorCategory.OperationTimeout : ErrorCategory.ResourceBusy, outcome.WorkflowId,
-                        $"Workflow '{outcome.WorkflowId}' still has {failed.Count} resource(s) the server could not delete after {outcome.Attempts} attempt(s){(outcome.TimedOut ? " and the time limit" : string.Empty)}: {string.Join(", ", failed)}.{(string.IsNullOrEmpty(outcome.ServerMessage) ? string.Empty : " Last answer: " + outcome.ServerMessage)}",
-                        "Read each leftover's Reason, fix the cause (a deployed model, a connector still used, missing ML Commons delete rights), then pipe the leftovers back: $left | Invoke-FlowDeprovision -Force. Raise -TimeoutSec or -MaxAttempts to wait longer."));
-                    break;
-                case FlowFramework.Engine.FlowDeprovisionStatus.NeedsAllowDelete:
-                    var ids = outcome.Remaining.Where(r => r.Status == FlowFramework.Engine.FlowResourceStatus.NeedsAllowDelete).Select(r => r.ResourceId).Distinct(StringComparer.Ordinal).ToList();
-                    WriteError(FlowErrors.Create(FlowErrorIds.DeprovisionNeedsAllowDelete, ErrorCategory.InvalidOperation, outcome.WorkflowId,
-                        $"Workflow '{outcome.WorkflowId}' is deprovisioned except {string.Join(", ", outcome.Remaining.Select(r => $"{r.ResourceType} {r.ResourceId}").Distinct(StringComparer.Ordinal))}, which the server deletes only with explicit permission.",
-                        $"If they should go, run: $left | Invoke-FlowDeprovision -AllowDelete {string.Join(",", ids.Select(QuoteIfNeeded))} -Force"));
-                    break;
-                case FlowFramework.Engine.FlowDeprovisionStatus.NotFound:
-                case FlowFramework.Engine.FlowDeprovisionStatus.Failed:
-                    if (outcome.Error != null)
-                    {
-                        WriteFailure(outcome.WorkflowId, outcome.Error, outcome.Attempts, outcome);
-                        return;
-                    }
-                    break;
-            }
-
+            var error = FlowErrors.FromReport(report, ActiveConnection);
+            var fatal = report.Error is FlowApiException ex && FlowErrors.IsConnectionFatal(ex);
             if (PassThru)
             {
-                WriteObject(OutputMapper.ToResult(outcome));
+                WriteObject(report.Result);
             }
-        }
 
-        private static string QuoteIfNeeded(string id) =>
-            id.IndexOfAny(new[] { ' ', ',', '\'', '"', '$', '`', ';', '(', ')', '{', '}', '@', '#', '&', '|', '<', '>' }) >= 0
-                ? "'" + id.Replace("'", "''") + "'"
-                : id;
-
-        private void WriteFailure(string workflowId, FlowApiException ex, int attempts, FlowDeprovisionOutcome? outcome = null)
-        {
-            var record = FlowErrors.FromApiException(ex, workflowId, ActiveConnection);
-            if (PassThru)
+            if (error is null)
             {
-                WriteObject(outcome != null
-                    ? OutputMapper.ToResult(outcome)
-                    : new FlowDeprovisionResult(workflowId,
-                        ex.Kind == FlowErrorKind.NotFound ? FlowFramework.FlowDeprovisionStatus.NotFound : FlowFramework.FlowDeprovisionStatus.Failed,
-                        attempts, TimeSpan.Zero, Array.Empty<FlowResource>(), Array.Empty<FlowResource>(), Array.Empty<FlowResource>(), Array.Empty<string>()));
+                return;
             }
-            if (FlowErrors.IsConnectionFatal(ex))
+
+            if (fatal)
             {
                 StopProcessing();
-                ThrowTerminatingError(record);
+                ThrowTerminatingError(error);
             }
-            WriteError(record);
+            WriteError(error);
         }
 
         private sealed class WorkflowJob
@@ -331,7 +288,7 @@ namespace FlowFramework.Commands
 
             internal Task Completion { get; set; } = Task.CompletedTask;
 
-            internal ProgressRecord Progress(string status, int attempt, int remaining)
+            internal ProgressRecord Progress(string status, int remaining)
             {
                 var total = Math.Max(Plan.Steps.Count, 1);
                 return new ProgressRecord(ActivityId, $"Deprovisioning workflow {WorkflowId}", status)

@@ -27,7 +27,7 @@ With -ErrorAction Stop, pwsh -Command exits non-zero whenever anything is left.
         WorkflowId    = 'One or more workflow ids. Accepts pipeline input by value and by property name (WorkflowId, Id, workflow_id), so leftovers and status objects pipe straight in.'
         AllowDelete   = 'Index and pipeline ids the server may delete, exactly or with wildcards (* and ?), case-sensitive like the server. They are matched against the index_name and pipeline_id resources of each workflow; a pattern that matches nothing is a warning.'
         MaxAttempts   = 'How many deprovision requests to send per workflow at most (1 to 1000, default 10).'
-        TimeoutSec    = 'Time limit for each workflow''s whole run, in seconds (default 300). No attempt starts after it; the leftovers are reported with FlowDeprovisionIncomplete (OperationTimeout).'
+        TimeoutSec    = 'Time limit for each workflow''s whole run, in seconds (default 300). No attempt starts after it; the leftovers are reported with FlowDeprovisionIncomplete (OperationTimeout). The limit of one request is the connection''s (Connect-FlowCluster -TimeoutSec).'
         ThrottleLimit = 'How many workflows are deprovisioned at the same time (1 to 64, default 4, the server''s default deprovision pool size).'
         PassThru      = 'Also write one FlowDeprovisionResult per workflow: Status, Attempts, Duration, Deprovisioned, Remaining, Retained and AllowDeleteSent (also for workflows not found).'
         Force         = 'Do not ask for confirmation. Needed in unattended runs, where no one can answer the prompt.'

@@ -177,6 +177,8 @@ public sealed class CertificateTests : IDisposable
 
         Assert.True(loaded.HasPrivateKey);
         var wrong = Assert.Throws<FlowAuthSetupException>(() => FlowCertificates.LoadClientCertificate(cert, key, TestPki.Secure("nope-3")));
+        Assert.Equal(FlowAuthSetupFailure.CertificateKeyUnreadable, wrong.Failure);
+        Assert.Equal(key, wrong.Path);
         Assert.Contains(key, wrong.Message);
         Assert.DoesNotContain("nope-3", wrong.ToString());
     }
@@ -204,9 +206,16 @@ public sealed class CertificateTests : IDisposable
         var noKey = Assert.Throws<FlowAuthSetupException>(() => FlowCertificates.LoadClientCertificate(certOnly, null, null));
         var notThere = Assert.Throws<FlowAuthSetupException>(() => FlowCertificates.LoadClientCertificate(missing, null, null));
 
+        Assert.Equal(FlowAuthSetupFailure.CertificateWithoutPrivateKey, noKey.Failure);
+        Assert.Equal(certOnly, noKey.Path);
+        Assert.Equal("CN=admin", noKey.CertificateSubject);
         Assert.Contains(certOnly, noKey.Message);
         Assert.Contains("private key", noKey.Message);
+        Assert.Equal(FlowAuthSetupFailure.CertificateUnreadable, notThere.Failure);
         Assert.Equal(missing, notThere.Path);
         Assert.Contains(missing, notThere.Message);
+        Assert.NotNull(notThere.Cause);
+        // Facts only: the module words the advice, and only it names cmdlet parameters.
+        Assert.All(new[] { noKey.Message, notThere.Message }, m => Assert.DoesNotContain("-Certificate", m));
     }
 }

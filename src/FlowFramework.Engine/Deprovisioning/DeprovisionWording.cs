@@ -1,0 +1,136 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace FlowFramework.Engine
+{
+    /// <summary>
+    /// Every sentence the engine writes: its Verbose events and the Reason of each resource. They state what the
+    /// server did and what gets it unstuck on the server's side; they never name a cmdlet or a parameter (the
+    /// module's error builder writes those).
+    /// </summary>
+    internal static class DeprovisionWording
+    {
+        internal static string AttemptStarting(int attempt, int maxAttempts, int remaining, IReadOnlyCollection<string> allowDelete) =>
+            $"Deprovision attempt {Number(attempt)} of {Number(maxAttempts)} ({Count(remaining, "resource")} left, "
+            + (allowDelete.Count == 0 ? "no allow_delete" : "allow_delete " + string.Join(", ", allowDelete)) + ").";
+
+        internal static string AttemptAnswered(int attempt, int statusCode, TimeSpan took, IReadOnlyCollection<FlowResource>? leftovers) =>
+            $"Attempt {Number(attempt)} answered HTTP {Number(statusCode)} after {Seconds(took)}; {Describe(leftovers)}.";
+
+        internal static string AttemptFailed(int attempt, TimeSpan took, FlowApiException error) =>
+            $"Attempt {Number(attempt)} failed after {Seconds(took)}: {error.Message}";
+
+        internal static string Waiting(TimeSpan delay, int nextAttempt, string why) =>
+            $"Waiting {Seconds(delay)} before attempt {Number(nextAttempt)}: {why}";
+
+        internal static string LeftoversNeedTime(int failed) =>
+            $"the server could not delete {Count(failed, "resource")} yet; dependencies usually need a moment to go away.";
+
+        internal static string ClusterTrouble(FlowApiException error) =>
+            "the cluster " + TransientWhat(error) + (error.RetryAfter is TimeSpan asked ? $"; it asked to retry after {Seconds(asked)}" : string.Empty) + ".";
+
+        internal static string StatusReadRetry(FlowApiException error, TimeSpan delay) =>
+            $"reading the status failed ({error.Message}); trying again in {Seconds(delay)}.";
+
+        internal static string Stopped(int attempts, StopVerdict stop, int remaining, TimeSpan stalledFor, TimeSpan timeout, IEnumerable<string> unknownSteps) =>
+            $"Stopped after {Count(attempts, "attempt")}: " + (stop.Reason switch
+            {
+                StopReason.Stalled => $"the same {Count(remaining, "resource")} kept failing for {Seconds(stalledFor)}, so waiting longer is not helping.",
+                StopReason.AttemptsUsed => $"reached the limit of {Count(attempts, "attempt")}.",
+                StopReason.Deadline => $"the next attempt (in {Seconds(stop.RefusedDelay ?? TimeSpan.Zero)}) would start after the {Seconds(timeout)} time limit.",
+                StopReason.WouldHangAgain => "the server got no answer for a workflow with " + string.Join(", ", unknownSteps.Select(n => "'" + n + "'"))
+                    + ", a step it cannot deprovision; it never answers such a request, so sending it again would only hang again.",
+                _ => "the answer settles it.",
+            });
+
+        internal static string UnknownStep(FlowResource resource) =>
+            $"The step '{resource.StepName}' of {resource} is unknown to this module; a server that does not know it either never answers the deprovision request, so attempts may time out.";
+
+        internal static string StillListedAfterSuccess(FlowWorkflowStatus state) =>
+            $"The server answered 200, but the status still lists {Count(state.Resources.Length, "resource")} (state {state.State ?? "unknown"}); provisioning may still be running, so deprovision runs again.";
+
+        internal const string StateGoneWithTemplate = "The workflow state is gone (HTTP 404): its template was deleted, so the server removed the state too.";
+
+        internal static string ConfirmUnreadable(FlowApiException error) =>
+            $"The server answered 200; the confirming status read failed ({error.Message}), so the result rests on the 200 alone.";
+
+        internal static string LeftoversUnreadable(FlowApiException error) =>
+            $"Could not read the leftovers from the status ({error.Message}); using the server's message instead.";
+
+        internal static string StaleEntries(int stale) =>
+            $"The status still lists {Count(stale, "entry", "entries")} the server did not name as failed; the server updates the state after answering, so they are taken as deleted.";
+
+        // Reasons: why a resource is where it is, and the way out on the server's side.
+
+        internal static string NeedsAllowDelete(FlowResource resource) =>
+            $"The server deletes {(resource.ResourceType == FlowStepCatalogue.IndexName ? "an index" : "a pipeline")} only when its id is in allow_delete; allow '{resource.ResourceId}' to delete it.";
+
+        internal static string Retained(FlowResource resource) =>
+            $"The server drops {resource.ResourceType} entries from the state without deleting them; delete it yourself if it is no longer needed.";
+
+        internal static string NotDeprovisioned(FlowApiException? error) =>
+            error is null ? "The deprovision did not run." : "Not deprovisioned: " + error.Message;
+
+        internal static string UnknownStepReason(FlowResource resource) =>
+            $"The step '{resource.StepName}' is unknown to this module, and the server has no deprovision step for it either; the server fails the deprovision request. "
+            + $"Delete the resource by hand, then clear the state with DELETE _plugins/_flow_framework/workflow/{resource.WorkflowId}?clear_status=true.";
+
+        internal static string Failed(FlowResource resource, int attempts, FlowDeprovisionResponse? last) =>
+            $"The server could not {Verb(resource)} it in {Count(attempts, "attempt")} ("
+            + (last?.Message is string message ? $"HTTP {Number(last.StatusCode)}: {message}" : "no message") + "). " + Hint(resource);
+
+        private static string Verb(FlowResource resource) =>
+            resource.DeprovisionStep == "undeploy_model" ? "undeploy" : resource.DeprovisionStep is null && resource.StepName.Length > 0 ? "deprovision" : "delete";
+
+        private static string Hint(FlowResource resource)
+        {
+            if (resource.DeprovisionStep is null && resource.StepName.Length > 0)
+            {
+                return $"The step '{resource.StepName}' has no deprovision step the module knows of; delete the resource by hand, then clear the state with DELETE _plugins/_flow_framework/workflow/{resource.WorkflowId}?clear_status=true.";
+            }
+
+            switch (resource.ResourceType)
+            {
+                case FlowStepCatalogue.ModelId:
+                    return $"A model that is still deployed or still used by an agent or pipeline is the usual cause, or the user lacks ML Commons model undeploy/delete permission; check GET _plugins/_ml/models/{resource.ResourceId}, then deprovision again.";
+                case FlowStepCatalogue.ConnectorId:
+                    return "A connector is only deleted once no model uses it, so a model that is still going away is the usual cause, or the user lacks ML Commons connector delete permission; deprovision again to retry.";
+                case FlowStepCatalogue.AgentId:
+                    return "Check that the user has ML Commons agent delete permission, then deprovision again.";
+                case FlowStepCatalogue.IndexName:
+                case FlowStepCatalogue.PipelineId:
+                    return "If it was already deleted outside the workflow the server still reports it as failed (delete the state with clear_status); otherwise check the user's delete permission on it, then deprovision again.";
+                default:
+                    return "Check the resource and the user's permission to delete it, then deprovision again.";
+            }
+        }
+
+        private static string TransientWhat(FlowApiException error) =>
+            DeprovisionRun.IsStateResetFailure(error)
+                ? $"deleted everything but could not reset the workflow state (HTTP {Number(error.StatusCode ?? 0)}: {DeprovisionRun.StateResetFailed}); running deprovision again resets it"
+                : error.Kind switch
+                {
+                    FlowErrorKind.Throttled => "is throttling requests (HTTP 429)",
+                    FlowErrorKind.Timeout => "did not answer in time" + (error.StatusCode is int s ? $" (HTTP {Number(s)})" : string.Empty),
+                    _ => "is unavailable" + (error.StatusCode is int u ? $" (HTTP {Number(u)})" : " (no connection)"),
+                };
+
+        private static string Describe(IReadOnlyCollection<FlowResource>? leftovers)
+        {
+            if (leftovers is null || leftovers.Count == 0)
+            {
+                return "nothing left";
+            }
+
+            var keys = leftovers.Select(r => r.ToString()).Distinct(StringComparer.Ordinal).ToList();
+            return Count(keys.Count, "resource") + " left: " + string.Join(", ", keys);
+        }
+
+        internal static string Count(int n, string singular, string? plural = null) => Number(n) + " " + (n == 1 ? singular : plural ?? singular + "s");
+
+        internal static string Seconds(TimeSpan t) => FormattableString.Invariant($"{t.TotalSeconds:0.0} s");
+
+        private static string Number(int n) => n.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+}

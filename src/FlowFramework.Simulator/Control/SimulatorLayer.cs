@@ -1,0 +1,113 @@
+using System.Globalization;
+using System.Text;
+using FlowFramework.Simulator.Hosting;
+using FlowFramework.Simulator.Http;
+using Microsoft.AspNetCore.Http;
+using static System.FormattableString;
+
+namespace FlowFramework.Simulator.Control;
+
+/// <summary>What only the simulator does, around the node: the control surface, the request log, added latency and
+/// injected faults. Every other request goes on to the node's <see cref="RestDispatcher"/>.</summary>
+internal sealed class SimulatorLayer
+{
+    private readonly SimulatorNode _node;
+    private readonly RequestLog _log = new();
+    private readonly FaultTable _faults = new();
+    private readonly ControlSurface _control;
+
+    public SimulatorLayer(SimulatorNode node, Gates gates, IEnumerable<FaultRule> faults)
+    {
+        _node = node;
+        foreach (var f in faults) { _faults.Add(f); }
+        _control = new ControlSurface(node, _log, _faults, gates);
+    }
+
+    public async Task HandleAsync(HttpContext ctx)
+    {
+        var path = ctx.Request.Path.HasValue ? ctx.Request.Path.Value! : "/";
+        if (path.StartsWith("/_simulator", StringComparison.Ordinal))
+        {
+            await (await _control.HandleAsync(ctx, path)).WriteAsync(ctx, ctx.RequestAborted);
+            return;
+        }
+        var entry = new RequestLogEntry
+        {
+            Method = ctx.Request.Method,
+            Path = path,
+            Query = RequestLog.SafeQuery(ctx.Request.QueryString.HasValue ? ctx.Request.QueryString.Value![1..] : ""),
+            StartMs = RequestLog.EpochMs(),
+            Tenant = ctx.Request.Headers["x-tenant-id"].FirstOrDefault(),
+        };
+        using var disconnected = ctx.RequestAborted.Register(() => entry.DisconnectedMs ??= RequestLog.EpochMs());
+        var status = 499;
+        try
+        {
+            if (_node.Config.LatencyMs > 0)
+            {
+                await Task.Delay(_node.Config.LatencyMs, ctx.RequestAborted);
+            }
+            var caller = await _node.Rest.AuthenticateAsync(ctx);
+            entry.User = caller.User?.Name;
+            if (_faults.Match(ctx.Request.Method, path) is { } fault)
+            {
+                status = await ApplyFaultAsync(ctx, fault);
+                return;
+            }
+            status = await _node.Rest.HandleAsync(ctx, caller, ctx.RequestAborted);
+        }
+        catch (Exception ex) when ((ex is OperationCanceledException or IOException) && ctx.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away before the node decided an answer (499, as nginx logs it).
+        }
+        finally
+        {
+            entry.Status = status;
+            entry.EndMs = RequestLog.EpochMs();
+            _log.Add(entry);
+        }
+    }
+
+    private static async Task<int> ApplyFaultAsync(HttpContext ctx, FaultRule fault)
+    {
+        switch (fault.Kind)
+        {
+            case "reset":
+                ctx.Abort();
+                return 0;
+            case "slow":
+                {
+                    ctx.Response.StatusCode = 200;
+                    ctx.Response.ContentType = "application/json; charset=UTF-8";
+                    var bytes = Encoding.UTF8.GetBytes("{\"acknowledged\":true}");
+                    var pause = Math.Max(1, fault.DelayMs / bytes.Length);
+                    foreach (var b in bytes)
+                    {
+                        await ctx.Response.Body.WriteAsync(new[] { b }, ctx.RequestAborted);
+                        await ctx.Response.Body.FlushAsync(ctx.RequestAborted);
+                        await Task.Delay(pause, ctx.RequestAborted);
+                    }
+                    return 200;
+                }
+            case "malformed":
+                await new SimResponse { Status = 200, Text = "{\"workflow_id\": \"", ContentType = "application/json; charset=UTF-8" }.WriteAsync(ctx, ctx.RequestAborted);
+                return 200;
+            default:
+                {
+                    var status = int.Parse(fault.Kind, CultureInfo.InvariantCulture);
+                    var response = status switch
+                    {
+                        429 => SimResponse.Core(429, "rejected_execution_exception", "rejected execution (simulated fault)"),
+                        503 => SimResponse.Core(503, "cluster_block_exception", "blocked by: [SERVICE_UNAVAILABLE/1/state not recovered / initialized];"),
+                        _ => SimResponse.Core(500, "exception", "simulated internal server error"),
+                    };
+                    if (fault.RetryAfterSeconds is { } retryAfter && status is 429 or 503)
+                    {
+                        response.Headers["Retry-After"] = Invariant($"{retryAfter}");
+                    }
+                    await response.WriteAsync(ctx, ctx.RequestAborted);
+                    return status;
+                }
+        }
+    }
+}

@@ -1,0 +1,40 @@
+using System.Management.Automation;
+using FlowFramework.Connections;
+using FlowFramework.Errors;
+
+namespace FlowFramework.Commands
+{
+    /// <summary>
+    /// The cmdlets that talk to a cluster: the -Connection parameter and its defaults (the session's connection,
+    /// then $env:OPENSEARCH_URL, then http://localhost:9200).
+    /// </summary>
+    public abstract class FlowConnectedCmdletBase : FlowCmdletBase
+    {
+        private FlowConnection? _implicitConnection;
+
+        /// <summary>The invocation's connection, resolved once in BeginProcessing.</summary>
+        internal FlowConnection ActiveConnection { get; private set; } = null!;
+
+        [Parameter]
+        [ValidateNotNull]
+        public FlowConnection? Connection { get; set; }
+
+        protected override void BeginProcessing()
+        {
+            ActiveConnection = Connection ?? ConnectionStore.Default ?? CreateImplicitConnection();
+        }
+
+        private FlowConnection CreateImplicitConnection()
+        {
+            var text = DefaultAddress();
+            if (!UriRules.TryParse(text, out var uri, out var problem))
+            {
+                ThrowTerminatingError(FlowErrors.InvalidEnvironmentUri(EnvironmentUrlVariable, UriRules.Redact(text), problem));
+            }
+            _implicitConnection = new FlowConnection(uri!, null, false, null, 30);
+            return _implicitConnection;
+        }
+
+        private protected override void ReleaseResources() => _implicitConnection?.Dispose();
+    }
+}
