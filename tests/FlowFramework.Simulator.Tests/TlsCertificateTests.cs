@@ -1,5 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 using FlowFramework.Simulator.Security;
+using FlowFramework.TestSupport;
 
 namespace FlowFramework.Simulator.Tests;
 
@@ -33,16 +34,16 @@ public sealed class TlsCertificateTests : IDisposable
     [Fact]
     public async Task Client_certificates_of_the_client_ca_sign_in_as_their_cn()
     {
-        using var ca = Pki.Authority("Client CA");
-        using var other = Pki.Authority("Other CA");
+        using var ca = TestCertificates.Authority("Client CA");
+        using var other = TestCertificates.Authority("Other CA");
         var caPath = Path.Combine(_dir, "client-ca.pem");
         File.WriteAllText(caPath, ca.ExportCertificatePem());
         await using var sim = await Sim.StartAsync("--tls", "--client-ca", caPath, "--user", "admin:pw:all_access");
 
-        Assert.Equal(200, await StatusWithCertificate(sim, Pki.Leaf(ca, "CN=admin,OU=ops")));
-        Assert.Equal(403, await StatusWithCertificate(sim, Pki.Leaf(ca, "CN=nobody")));   // authenticated, no roles
+        Assert.Equal(200, await StatusWithCertificate(sim, TestCertificates.Leaf(ca, "CN=admin,OU=ops", clientAuth: true)));
+        Assert.Equal(403, await StatusWithCertificate(sim, TestCertificates.Leaf(ca, "CN=nobody", clientAuth: true)));   // authenticated, no roles
         Assert.Equal(401, await StatusWithCertificate(sim, null));
-        await Assert.ThrowsAsync<HttpRequestException>(() => StatusWithCertificate(sim, Pki.Leaf(other, "CN=admin")));
+        await Assert.ThrowsAsync<HttpRequestException>(() => StatusWithCertificate(sim, TestCertificates.Leaf(other, "CN=admin", clientAuth: true)));
         Assert.Contains("\"user\":\"admin\"", (await sim.GetAsync("/_simulator/requests")).Text);
     }
 

@@ -63,15 +63,7 @@ BeforeAll {
     # Creates and provisions the test template; returns the workflow id and its two allow_delete ids.
     function script:New-Workflow($Sim, [scriptblock] $Send) {
         $suffix = [guid]::NewGuid().ToString('n').Substring(0, 8)
-        $created = & $Send 'POST' '/_plugins/_flow_framework/workflow?provision=true' (New-FlowTestTemplate -Suffix $suffix)
-        if ($created.Status -notin 201, 202) { throw "create failed: $($created.Status) $($created.Body | ConvertTo-Json -Compress)" }
-        $id = $created.Body.workflow_id
-        $deadline = [DateTime]::UtcNow.AddSeconds(30)
-        do {
-            Start-Sleep -Milliseconds 50
-            $status = & $Send 'GET' "/_plugins/_flow_framework/workflow/$id/_status" $null
-        } while ($status.Body.state -eq 'PROVISIONING' -and [DateTime]::UtcNow -lt $deadline)
-        if ($status.Body.state -ne 'COMPLETED') { throw "provisioning of $id ended in $($status.Body.state)" }
+        $id = New-ProvisionedWorkflow -Simulator $Sim -Template (New-FlowTestTemplate -Suffix $suffix) -Send $Send
         [pscustomobject]@{ Id = $id; AllowDelete = @("demo-passages-$suffix", "demo-embedding-pipeline-$suffix") }
     }
 

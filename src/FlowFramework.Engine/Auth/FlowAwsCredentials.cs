@@ -1,5 +1,4 @@
 using System;
-using System.Runtime.InteropServices;
 using System.Security;
 using System.Threading;
 using System.Threading.Tasks;
@@ -36,7 +35,7 @@ namespace FlowFramework.Engine
                 throw new ArgumentException("The secret access key is empty.", nameof(secretAccessKey));
             }
 
-            return new StaticKeys(new AwsCredentialSet(accessKeyId.Trim(), Reveal(secretAccessKey)!, Reveal(sessionToken), null));
+            return new StaticKeys(new AwsCredentialSet(accessKeyId.Trim(), SecureText.Text(secretAccessKey)!, SecureText.Text(sessionToken), null));
         }
 
         /// <summary>A named profile of the shared config and credentials files, resolved now through AWSSDK.Core.</summary>
@@ -50,28 +49,6 @@ namespace FlowFramework.Engine
         /// (AWS.Tools), which is then read through reflection. Temporary credentials it refreshes stay refreshed.
         /// </summary>
         public static FlowAwsCredentials FromSdkObject(object credentials) => SdkCredentialSources.FromObject(credentials);
-
-        internal static string? Reveal(SecureString? secure)
-        {
-            if (secure is null || secure.Length == 0)
-            {
-                return null;
-            }
-
-            var pointer = IntPtr.Zero;
-            try
-            {
-                pointer = Marshal.SecureStringToGlobalAllocUnicode(secure);
-                return Marshal.PtrToStringUni(pointer, secure.Length);
-            }
-            finally
-            {
-                if (pointer != IntPtr.Zero)
-                {
-                    Marshal.ZeroFreeGlobalAllocUnicode(pointer);
-                }
-            }
-        }
 
         public override string ToString() => Source;
 

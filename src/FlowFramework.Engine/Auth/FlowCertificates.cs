@@ -122,7 +122,7 @@ namespace FlowFramework.Engine
                     var encrypted = Array.Find(type.GetMethods(BindingFlags.Public | BindingFlags.Static), m => m.Name == "CreateFromEncryptedPemFile")
                         ?? throw NotSupportedHere(path);
                     var load = (EncryptedPemLoader)Delegate.CreateDelegate(typeof(EncryptedPemLoader), encrypted);
-                    var chars = RevealChars(password);
+                    var chars = Auth.SecureText.Chars(password);
                     try
                     {
                         loaded = load(path, chars, keyPath);
@@ -156,25 +156,6 @@ namespace FlowFramework.Engine
         private static FlowAuthSetupException PemUnreadable(string path, string? keyPath, Exception ex) => keyPath is null
             ? Failed(FlowAuthSetupFailure.CertificateUnreadable, "client certificate", path, "the PEM certificate or its key could not be read (" + ex.Message + ")", ex)
             : Failed(FlowAuthSetupFailure.CertificateKeyUnreadable, "private key", keyPath, "the PEM key could not be read or does not belong to '" + path + "' (" + ex.Message + ")", ex);
-
-        private static char[] RevealChars(SecureString secure)
-        {
-            var chars = new char[secure.Length];
-            var pointer = IntPtr.Zero;
-            try
-            {
-                pointer = System.Runtime.InteropServices.Marshal.SecureStringToGlobalAllocUnicode(secure);
-                System.Runtime.InteropServices.Marshal.Copy(pointer, chars, 0, chars.Length);
-                return chars;
-            }
-            finally
-            {
-                if (pointer != IntPtr.Zero)
-                {
-                    System.Runtime.InteropServices.Marshal.ZeroFreeGlobalAllocUnicode(pointer);
-                }
-            }
-        }
 
         private static byte[] ReadFile(string path, FlowAuthSetupFailure failure, string what)
         {

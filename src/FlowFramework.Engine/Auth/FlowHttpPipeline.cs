@@ -79,7 +79,7 @@ namespace FlowFramework.Engine.Auth
                 aws = new AwsCredentialCache(auth.AwsCredentials, options.TimeProvider ?? TimeProvider.System);
             }
 
-            var bearer = auth.BearerToken is null ? null : new AuthenticationHeaderValue("Bearer", FlowAwsCredentials.Reveal(auth.BearerToken) ?? string.Empty);
+            var bearer = auth.BearerToken is null ? null : new AuthenticationHeaderValue("Bearer", SecureText.Text(auth.BearerToken) ?? string.Empty);
             var outer = new AuthHandler(transport, bearer, aws, auth.AwsRegion?.Trim(), string.IsNullOrWhiteSpace(auth.AwsService) ? "es" : auth.AwsService.Trim(), options.TimeProvider ?? TimeProvider.System);
             // The sign-in handler is ours; it disposes the transport only when the transport is ours too.
             return new FlowHttpPipeline(owns ? outer : new NonDisposingHandler(outer), true, trust);

@@ -4,7 +4,6 @@ using System.Linq;
 using System.Net;
 using System.Net.Http;
 using System.Net.Http.Headers;
-using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using System.Threading;
@@ -314,31 +313,20 @@ namespace FlowFramework.Engine
         private static AuthenticationHeaderValue BuildBasicAuth(NetworkCredential credential)
         {
             var user = credential.UserName ?? string.Empty;
-            var secure = credential.SecurePassword;
-            var passwordLength = secure?.Length ?? 0;
-            var chars = new char[user.Length + 1 + passwordLength];
+            var password = credential.SecurePassword is { Length: > 0 } secure ? Auth.SecureText.Chars(secure) : Array.Empty<char>();
+            var chars = new char[user.Length + 1 + password.Length];
             byte[]? bytes = null;
-            var pointer = IntPtr.Zero;
             try
             {
                 user.CopyTo(0, chars, 0, user.Length);
                 chars[user.Length] = ':';
-                if (secure is not null && passwordLength > 0)
-                {
-                    pointer = Marshal.SecureStringToGlobalAllocUnicode(secure);
-                    Marshal.Copy(pointer, chars, user.Length + 1, passwordLength);
-                }
-
+                password.CopyTo(chars, user.Length + 1);
                 bytes = Encoding.UTF8.GetBytes(chars);
                 return new AuthenticationHeaderValue("Basic", Convert.ToBase64String(bytes));
             }
             finally
             {
-                if (pointer != IntPtr.Zero)
-                {
-                    Marshal.ZeroFreeGlobalAllocUnicode(pointer);
-                }
-
+                Array.Clear(password, 0, password.Length);
                 Array.Clear(chars, 0, chars.Length);
                 if (bytes is not null)
                 {

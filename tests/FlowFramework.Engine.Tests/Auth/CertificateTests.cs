@@ -4,46 +4,17 @@ using System.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using FlowFramework.Engine.Auth;
+using FlowFramework.TestSupport;
 
 namespace FlowFramework.Engine.Tests.Auth;
-
-/// <summary>Test certificates made on the fly: two CAs and leaves they issue.</summary>
-internal static class TestPki
-{
-    public static X509Certificate2 Authority(string name)
-    {
-        using var key = RSA.Create(2048);
-        var request = new CertificateRequest($"CN={name}", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
-        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
-        return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
-    }
-
-    public static X509Certificate2 Leaf(X509Certificate2 issuer, string subject, string? dns = null)
-    {
-        using var key = RSA.Create(2048);
-        var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, false));
-        if (dns is not null)
-        {
-            var san = new SubjectAlternativeNameBuilder();
-            san.AddDnsName(dns);
-            request.CertificateExtensions.Add(san.Build());
-        }
-
-        var serial = RandomNumberGenerator.GetBytes(8);
-        using var issued = request.Create(issuer, DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow.AddDays(30), serial);
-        return issued.CopyWithPrivateKey(key);
-    }
-
-    public static SecureString Secure(string text) => new NetworkCredential(string.Empty, text).SecurePassword;
-}
 
 public sealed class CertificateTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("flow-cert-tests").FullName;
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static SecureString Secure(string text) => new NetworkCredential(string.Empty, text).SecurePassword;
 
     private string Write(string name, string text)
     {
@@ -62,8 +33,8 @@ public sealed class CertificateTests : IDisposable
     [Fact]
     public void Server_certificate_issued_by_the_bundle_authority_is_accepted()
     {
-        using var ca = TestPki.Authority("Flow Test CA");
-        using var leaf = TestPki.Leaf(ca, "CN=localhost", "localhost");
+        using var ca = TestCertificates.Authority("Flow Test CA");
+        using var leaf = TestCertificates.Leaf(ca, "CN=localhost", "localhost");
         var trust = new CertificateAuthorityTrust(new X509Certificate2Collection(ca), "ca.pem");
 
         Assert.True(trust.Validate(new HttpRequestMessage(HttpMethod.Get, "https://localhost:9200/"), leaf, null, SslPolicyErrors.RemoteCertificateChainErrors));
@@ -73,9 +44,9 @@ public sealed class CertificateTests : IDisposable
     [Fact]
     public void Server_certificate_of_another_authority_is_refused_naming_subject_and_issuer()
     {
-        using var ours = TestPki.Authority("Flow Test CA");
-        using var theirs = TestPki.Authority("Somebody Else CA");
-        using var leaf = TestPki.Leaf(theirs, "CN=localhost", "localhost");
+        using var ours = TestCertificates.Authority("Flow Test CA");
+        using var theirs = TestCertificates.Authority("Somebody Else CA");
+        using var leaf = TestCertificates.Leaf(theirs, "CN=localhost", "localhost");
         var trust = new CertificateAuthorityTrust(new X509Certificate2Collection(ours), "/etc/flow/ca.pem");
 
         Assert.False(trust.Validate(new HttpRequestMessage(HttpMethod.Get, "https://localhost:9200/"), leaf, null, SslPolicyErrors.RemoteCertificateChainErrors));
@@ -90,8 +61,8 @@ public sealed class CertificateTests : IDisposable
     [Fact]
     public void Name_mismatch_is_refused_even_from_the_right_authority()
     {
-        using var ca = TestPki.Authority("Flow Test CA");
-        using var leaf = TestPki.Leaf(ca, "CN=other-host", "other-host");
+        using var ca = TestCertificates.Authority("Flow Test CA");
+        using var leaf = TestCertificates.Leaf(ca, "CN=other-host", "other-host");
         var trust = new CertificateAuthorityTrust(new X509Certificate2Collection(ca), "ca.pem");
 
         Assert.False(trust.Validate(new HttpRequestMessage(HttpMethod.Get, "https://localhost:9200/"), leaf, null, SslPolicyErrors.RemoteCertificateNameMismatch));
@@ -101,8 +72,8 @@ public sealed class CertificateTests : IDisposable
     [Fact]
     public void Authority_bundle_reads_every_pem_block()
     {
-        using var a = TestPki.Authority("A");
-        using var b = TestPki.Authority("B");
+        using var a = TestCertificates.Authority("A");
+        using var b = TestCertificates.Authority("B");
         var path = Write("bundle.pem", "# comment\n" + a.ExportCertificatePem() + "\n" + b.ExportCertificatePem() + "\n");
 
         var all = FlowCertificates.LoadAuthorities(path);
@@ -126,11 +97,11 @@ public sealed class CertificateTests : IDisposable
     [Fact]
     public void Pfx_with_its_password_loads_with_the_private_key()
     {
-        using var ca = TestPki.Authority("CA");
-        using var leaf = TestPki.Leaf(ca, "CN=admin,OU=ops");
+        using var ca = TestCertificates.Authority("CA");
+        using var leaf = TestCertificates.Leaf(ca, "CN=admin,OU=ops");
         var path = Write("admin.pfx", leaf.Export(X509ContentType.Pkcs12, "pfx-pass-1"));
 
-        using var loaded = FlowCertificates.LoadClientCertificate(path, null, TestPki.Secure("pfx-pass-1"));
+        using var loaded = FlowCertificates.LoadClientCertificate(path, null, Secure("pfx-pass-1"));
 
         Assert.True(loaded.HasPrivateKey);
         Assert.Equal(leaf.Thumbprint, loaded.Thumbprint);
@@ -139,11 +110,11 @@ public sealed class CertificateTests : IDisposable
     [Fact]
     public void Pfx_with_a_wrong_password_names_the_file_not_the_password()
     {
-        using var ca = TestPki.Authority("CA");
-        using var leaf = TestPki.Leaf(ca, "CN=admin");
+        using var ca = TestCertificates.Authority("CA");
+        using var leaf = TestCertificates.Leaf(ca, "CN=admin");
         var path = Write("admin.pfx", leaf.Export(X509ContentType.Pkcs12, "right-pass"));
 
-        var ex = Assert.Throws<FlowAuthSetupException>(() => FlowCertificates.LoadClientCertificate(path, null, TestPki.Secure("wrong-pass-xyz")));
+        var ex = Assert.Throws<FlowAuthSetupException>(() => FlowCertificates.LoadClientCertificate(path, null, Secure("wrong-pass-xyz")));
 
         Assert.Equal(FlowAuthSetupFailure.CertificateUnreadable, ex.Failure);
         Assert.Contains(path, ex.Message);
@@ -153,8 +124,8 @@ public sealed class CertificateTests : IDisposable
     [Fact]
     public void Pem_certificate_with_a_separate_key_loads()
     {
-        using var ca = TestPki.Authority("CA");
-        using var leaf = TestPki.Leaf(ca, "CN=admin");
+        using var ca = TestCertificates.Authority("CA");
+        using var leaf = TestCertificates.Leaf(ca, "CN=admin");
         var cert = Write("admin.crt", leaf.ExportCertificatePem());
         var key = Write("admin.key", leaf.GetRSAPrivateKey()!.ExportPkcs8PrivateKeyPem());
 
@@ -167,16 +138,16 @@ public sealed class CertificateTests : IDisposable
     [Fact]
     public void Pem_certificate_with_an_encrypted_key_loads_with_the_password()
     {
-        using var ca = TestPki.Authority("CA");
-        using var leaf = TestPki.Leaf(ca, "CN=admin");
+        using var ca = TestCertificates.Authority("CA");
+        using var leaf = TestCertificates.Leaf(ca, "CN=admin");
         var cert = Write("admin.crt", leaf.ExportCertificatePem());
         var key = Write("admin-enc.key", leaf.GetRSAPrivateKey()!.ExportEncryptedPkcs8PrivateKeyPem("key-pass-2".AsSpan(),
             new PbeParameters(PbeEncryptionAlgorithm.Aes256Cbc, HashAlgorithmName.SHA256, 100_000)));
 
-        using var loaded = FlowCertificates.LoadClientCertificate(cert, key, TestPki.Secure("key-pass-2"));
+        using var loaded = FlowCertificates.LoadClientCertificate(cert, key, Secure("key-pass-2"));
 
         Assert.True(loaded.HasPrivateKey);
-        var wrong = Assert.Throws<FlowAuthSetupException>(() => FlowCertificates.LoadClientCertificate(cert, key, TestPki.Secure("nope-3")));
+        var wrong = Assert.Throws<FlowAuthSetupException>(() => FlowCertificates.LoadClientCertificate(cert, key, Secure("nope-3")));
         Assert.Equal(FlowAuthSetupFailure.CertificateKeyUnreadable, wrong.Failure);
         Assert.Equal(key, wrong.Path);
         Assert.Contains(key, wrong.Message);
@@ -186,8 +157,8 @@ public sealed class CertificateTests : IDisposable
     [Fact]
     public void Pem_file_holding_certificate_and_key_loads_alone()
     {
-        using var ca = TestPki.Authority("CA");
-        using var leaf = TestPki.Leaf(ca, "CN=admin");
+        using var ca = TestCertificates.Authority("CA");
+        using var leaf = TestCertificates.Leaf(ca, "CN=admin");
         var both = Write("admin.pem", leaf.ExportCertificatePem() + "\n" + leaf.GetRSAPrivateKey()!.ExportPkcs8PrivateKeyPem());
 
         using var loaded = FlowCertificates.LoadClientCertificate(both, null, null);
@@ -198,8 +169,8 @@ public sealed class CertificateTests : IDisposable
     [Fact]
     public void Certificate_without_a_key_and_a_missing_file_name_the_file()
     {
-        using var ca = TestPki.Authority("CA");
-        using var leaf = TestPki.Leaf(ca, "CN=admin");
+        using var ca = TestCertificates.Authority("CA");
+        using var leaf = TestCertificates.Leaf(ca, "CN=admin");
         var certOnly = Write("cert-only.cer", leaf.Export(X509ContentType.Cert));
         var missing = Path.Combine(_dir, "missing.pfx");
 
