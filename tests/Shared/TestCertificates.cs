@@ -4,7 +4,7 @@ using System.Security.Cryptography.X509Certificates;
 namespace FlowFramework.TestSupport;
 
 /// <summary>Certificates made for a test: a CA, and certificates it issues with their private keys. Linked into
-/// the engine and simulator test projects (the products share no code; their tests may).</summary>
+/// the engine, module and simulator test projects (the products share no code; their tests may).</summary>
 internal static class TestCertificates
 {
     public static X509Certificate2 Authority(string name)
