@@ -25,6 +25,10 @@ $script:DependencyFiles = @(
     'System.Text.Encodings.Web.dll'
     'System.Text.Json.dll'
     'System.Threading.Tasks.Extensions.dll'
+    # AWS SigV4 credentials (default chain, profiles, refresh); loaded only when a SigV4 connection is made.
+    'AWSSDK.Core.dll'
+    'AWSSDK.Extensions.Numerics.dll'
+    'System.IO.Hashing.dll'
 )
 
 # Never shipped, whatever the lists above say: the PowerShell engine belongs to the host.

@@ -21,19 +21,23 @@ function Start-FlowSimulator {
     $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSec)
     $lines = [System.Collections.Generic.List[string]]::new()
     $ready = $false
+    $read = $null
     try {
         while ([DateTime]::UtcNow -lt $deadline) {
-            $read = $process.StandardOutput.ReadLineAsync()
+            # A read still pending after a second is waited on again, never started twice (the reader allows one at a time).
+            if ($null -eq $read) { $read = $process.StandardOutput.ReadLineAsync() }
             if (-not $read.Wait([TimeSpan]::FromSeconds(1))) { continue }
             $line = $read.Result
+            $read = $null
             if ($null -eq $line) { break }
             $lines.Add($line)
             if ($line -match 'listening on (https?://\S+)') {
                 $url = $Matches[1]
-                # Keep draining stdout so the simulator never blocks on a full pipe.
-                $null = $process.StandardOutput.ReadToEndAsync()
+                # Keep draining stdout so the simulator never blocks on a full pipe; the rest of its log is
+                # LaterOutput (and StandardError) once it has stopped.
+                $rest = $process.StandardOutput.ReadToEndAsync()
                 $ready = $true
-                return [pscustomobject]@{ Url = $url; Process = $process; Output = $lines }
+                return [pscustomobject]@{ Url = $url; Process = $process; Output = $lines; LaterOutput = $rest; StandardError = $errors }
             }
         }
         throw "The simulator did not start within $TimeoutSec s: $($lines -join "`n") $(if ($errors.IsCompleted) { $errors.Result })"

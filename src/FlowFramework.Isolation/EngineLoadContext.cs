@@ -9,7 +9,10 @@ namespace FlowFramework.Isolation
 {
     /// <summary>
     /// Loads the engine and what it ships (Polly.Core and friends) from the module's <c>dependencies</c> folder into
-    /// a context of its own, so that another module's copy of them cannot break ours, nor ours theirs. The default
+    /// a context of its own, so that another module's copy of them cannot break ours, nor ours theirs. Each assembly
+    /// loads when first asked for: AWSSDK.Core and what only it needs load when a SigV4 connection resolves
+    /// credentials through the SDK (a profile, the default chain, an AWSCredentials object), never at Import-Module,
+    /// and into this context even when another module (AWS.Tools) has its own copy in the default one. The default
     /// context asks for the engine by name (it is the only thing FlowFramework.dll references there); from then on
     /// this context serves the engine's references first, so its files win over any copy in the default context.
     /// Two kinds of assembly stay shared with the default context: the public output types (one copy, so the object

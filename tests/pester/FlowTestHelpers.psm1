@@ -32,14 +32,25 @@ function New-ProvisionedWorkflow {
     Creates and provisions a template through the simulator's REST API and waits until provisioning is done.
     #>
     [CmdletBinding()]
-    param([Parameter(Mandatory)] $Simulator, [Parameter(Mandatory)] $Template, [pscredential] $Credential, [hashtable] $Headers = @{})
-    $created = Invoke-Simulator -Simulator $Simulator -Method POST -Path '/_plugins/_flow_framework/workflow?provision=true' -Body $Template -Credential $Credential -Headers $Headers
+    param(
+        [Parameter(Mandatory)] $Simulator,
+        [Parameter(Mandatory)] $Template,
+        [pscredential] $Credential,
+        [hashtable] $Headers = @{},
+        # Sends one request (method, path, body) and returns Status and Body instead of Invoke-Simulator, for a
+        # simulator that wants more than basic auth (an IAM-only one checks every signature).
+        [scriptblock] $Send
+    )
+    if ($null -eq $Send) {
+        $Send = { param($Method, $Path, $Body) Invoke-Simulator -Simulator $Simulator -Method $Method -Path $Path -Body $Body -Credential $Credential -Headers $Headers }
+    }
+    $created = & $Send 'POST' '/_plugins/_flow_framework/workflow?provision=true' $Template
     if ($created.Status -notin 201, 202) { throw "create failed: $($created.Status) $($created.Body | ConvertTo-Json -Compress)" }
     $id = $created.Body.workflow_id
     $deadline = [DateTime]::UtcNow.AddSeconds(30)
     do {
         Start-Sleep -Milliseconds 50
-        $status = Invoke-Simulator -Simulator $Simulator -Path "/_plugins/_flow_framework/workflow/$id/_status" -Credential $Credential -Headers $Headers
+        $status = & $Send 'GET' "/_plugins/_flow_framework/workflow/$id/_status" $null
     } while ($status.Body.state -eq 'PROVISIONING' -and [DateTime]::UtcNow -lt $deadline)
     if ($status.Body.state -ne 'COMPLETED') { throw "provisioning of $id ended in $($status.Body.state): $($status.Body.error)" }
     $id

@@ -4,7 +4,6 @@ using System.Linq;
 using System.Net;
 using System.Net.Http;
 using System.Net.Http.Headers;
-using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using System.Threading;
@@ -19,7 +18,9 @@ namespace FlowFramework.Engine
     /// Failures surface as <see cref="FlowApiException"/> (facts, no advice); the caller's cancellation as
     /// <see cref="OperationCanceledException"/>. A request that gets no answer within its time limit (Polly's timeout
     /// strategy, on the client's clock) is <see cref="FlowErrorKind.Timeout"/>, as are 408 and 504; 502, 503 and
-    /// transport failures are <see cref="FlowErrorKind.Unavailable"/>.
+    /// transport failures are <see cref="FlowErrorKind.Unavailable"/>; a server certificate the connection's certificate
+    /// authority bundle does not vouch for is <see cref="FlowErrorKind.Tls"/>. How requests sign in is the handler
+    /// chain's business (Auth/FlowHttpPipeline.cs).
     /// </summary>
     public sealed class FlowApiClient : IDisposable
     {
@@ -36,6 +37,7 @@ namespace FlowFramework.Engine
         private readonly AuthenticationHeaderValue? _authorization;
         private readonly string? _tenantId;
         private readonly DeprovisionCap _cap;
+        private readonly Auth.FlowHttpPipeline _pipeline;
 
         public FlowApiClient(FlowClientOptions options)
         {
@@ -70,21 +72,8 @@ namespace FlowFramework.Engine
                 })
                 .Build();
 
-            if (options.Handler is not null)
-            {
-                _http = new HttpClient(options.Handler, disposeHandler: false);
-            }
-            else
-            {
-                var handler = new HttpClientHandler();
-                if (options.SkipCertificateCheck)
-                {
-                    handler.ServerCertificateCustomValidationCallback = (_, _, _, _) => true;
-                }
-
-                _http = new HttpClient(handler, disposeHandler: true);
-            }
-
+            _pipeline = Auth.FlowHttpPipeline.Create(options);
+            _http = new HttpClient(_pipeline.Handler, disposeHandler: _pipeline.OwnsHandler);
             _http.Timeout = System.Threading.Timeout.InfiniteTimeSpan;
             _cap = new DeprovisionCap(ReadThreadPoolAsync, _time);
         }
@@ -238,6 +227,10 @@ namespace FlowFramework.Engine
                 throw new FlowApiException(FlowErrorKind.Timeout, $"{operation} at {_cluster}: no answer ({ex.Message}).",
                     workflowId: workflowId, operation: operation, cluster: _cluster, cause: ex.Message, innerException: ex);
             }
+            catch (HttpRequestException ex) when (_pipeline.Trust?.TakeRejection() is { } rejection)
+            {
+                throw TransportFailure(FlowErrorKind.Tls, method, uri, started, workflowId, rejection.Describe(), ex);
+            }
             catch (HttpRequestException ex)
             {
                 throw TransportFailure(FlowErrorKind.Unavailable, method, uri, started, workflowId, Innermost(ex), ex);
@@ -335,7 +328,7 @@ namespace FlowFramework.Engine
             {
                 400 => FlowErrorKind.BadRequest,
                 401 => FlowErrorKind.Authentication,
-                403 => FlowErrorKind.Forbidden,
+                403 => Auth.AwsErrorText.IsAuthenticationFailure(ResponseReader.ReadErrorMessage(response.Body)) ? FlowErrorKind.Authentication : FlowErrorKind.Forbidden,
                 404 => FlowErrorKind.NotFound,
                 408 => FlowErrorKind.Timeout,
                 429 => FlowErrorKind.Throttled,
@@ -366,31 +359,20 @@ namespace FlowFramework.Engine
         private static AuthenticationHeaderValue BuildBasicAuth(NetworkCredential credential)
         {
             var user = credential.UserName ?? string.Empty;
-            var secure = credential.SecurePassword;
-            var passwordLength = secure?.Length ?? 0;
-            var chars = new char[user.Length + 1 + passwordLength];
+            var password = credential.SecurePassword is { Length: > 0 } secure ? Auth.SecureText.Chars(secure) : Array.Empty<char>();
+            var chars = new char[user.Length + 1 + password.Length];
             byte[]? bytes = null;
-            var pointer = IntPtr.Zero;
             try
             {
                 user.CopyTo(0, chars, 0, user.Length);
                 chars[user.Length] = ':';
-                if (secure is not null && passwordLength > 0)
-                {
-                    pointer = Marshal.SecureStringToGlobalAllocUnicode(secure);
-                    Marshal.Copy(pointer, chars, user.Length + 1, passwordLength);
-                }
-
+                password.CopyTo(chars, user.Length + 1);
                 bytes = Encoding.UTF8.GetBytes(chars);
                 return new AuthenticationHeaderValue("Basic", Convert.ToBase64String(bytes));
             }
             finally
             {
-                if (pointer != IntPtr.Zero)
-                {
-                    Marshal.ZeroFreeGlobalAllocUnicode(pointer);
-                }
-
+                Array.Clear(password, 0, password.Length);
                 Array.Clear(chars, 0, chars.Length);
                 if (bytes is not null)
                 {

@@ -15,6 +15,9 @@ namespace FlowFramework.Engine
 
         public bool SkipCertificateCheck { get; set; }
 
+        /// <summary>AWS SigV4, bearer token, client certificate, private CA (Auth/FlowAuthentication.cs); null for basic auth only.</summary>
+        public FlowAuthentication? Authentication { get; set; }
+
         /// <summary>Sent as <c>x-tenant-id</c> when set.</summary>
         public string? TenantId { get; set; }
 

@@ -23,5 +23,7 @@ namespace FlowFramework.Engine
         BadRequest,
         /// <summary>500 and other 5xx.</summary>
         ServerError,
+        /// <summary>The server's certificate is not one the connection's certificate authority bundle vouches for.</summary>
+        Tls,
     }
 }

@@ -99,7 +99,7 @@ namespace FlowFramework.Engine
                         }
                     }
 
-                    return GetString(root, "message") ?? GetString(root, "Message");
+                    return Auth.AwsErrorText.FirstParagraph(GetString(root, "message") ?? GetString(root, "Message"));
                 }
             }
             catch (JsonException)

@@ -5,7 +5,8 @@ using Microsoft.AspNetCore.Http;
 
 namespace FlowFramework.Simulator.Control;
 
-/// <summary>The <c>/_simulator/...</c> endpoints: request log, reset, run-time config, faults and gates. No auth, not logged.</summary>
+/// <summary>The <c>/_simulator/...</c> endpoints: request log, reset, run-time config, faults, gates and expiring AWS
+/// session tokens. No auth, not logged.</summary>
 internal sealed class ControlSurface(SimulatorNode node, RequestLog log, FaultTable faults, Gates gates)
 {
     private static readonly JsonObject Acknowledged = new() { ["acknowledged"] = true };
@@ -67,6 +68,8 @@ internal sealed class ControlSurface(SimulatorNode node, RequestLog log, FaultTa
                 {
                     return Error(ex.Message);
                 }
+            case ("/_simulator/aws/expire-tokens", "POST"):
+                return SimResponse.Ok(new JsonObject { ["expired"] = Common.Json.Array(node.Security.ExpireSessionTokens()) });
             case ("/_simulator/faults", "DELETE"):
                 faults.Clear();
                 return SimResponse.Ok(Acknowledged.DeepClone());

@@ -47,13 +47,14 @@ internal sealed class SimulatorLayer
             {
                 await Task.Delay(_node.Config.LatencyMs, ctx.RequestAborted);
             }
-            entry.User = _node.Rest.Identify(ctx)?.Name;
+            var caller = await _node.Rest.AuthenticateAsync(ctx);
+            entry.User = caller.User?.Name;
             if (_faults.Match(ctx.Request.Method, path) is { } fault)
             {
                 status = await ApplyFaultAsync(ctx, fault);
                 return;
             }
-            status = await _node.Rest.HandleAsync(ctx, ctx.RequestAborted);
+            status = await _node.Rest.HandleAsync(ctx, caller, ctx.RequestAborted);
         }
         catch (Exception ex) when ((ex is OperationCanceledException or IOException) && ctx.RequestAborted.IsCancellationRequested)
         {

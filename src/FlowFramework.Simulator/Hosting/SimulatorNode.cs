@@ -2,6 +2,7 @@ using FlowFramework.Simulator.Cluster;
 using FlowFramework.Simulator.Flow;
 using FlowFramework.Simulator.Http;
 using FlowFramework.Simulator.Ml;
+using FlowFramework.Simulator.Security;
 
 namespace FlowFramework.Simulator.Hosting;
 
@@ -19,7 +20,8 @@ internal sealed class SimulatorNode
         var ml = _ml = new MlService(Store, options.MultiTenancy, holds);
         var core = new CoreService(Store);
         _flow = new FlowFrameworkPlugin(Store, ml, core, Pools, holds, options.MultiTenancy);
-        Rest = new RestDispatcher(options.Users, options.MultiTenancy, new NodeInfoHandlers(Store.NodeId, Pools),
+        Security = options.Security;
+        Rest = new RestDispatcher(new Authenticator(options.Users, options.Security, TimeProvider.System), options.MultiTenancy, new NodeInfoHandlers(Store.NodeId, Pools),
             new FlowRestHandlers(_flow, new UseCaseCatalogue(), options.MultiTenancy),
             new MlRestHandlers(ml, options.MultiTenancy), new CoreRestHandlers(core));
     }
@@ -28,6 +30,9 @@ internal sealed class SimulatorNode
     public ClusterStore Store { get; }
     public RestDispatcher Rest { get; }
     public NodeThreadPools Pools { get; }
+
+    /// <summary>The sign-in ways beyond basic auth, and the AWS keys the control surface can expire.</summary>
+    public SecurityOptions Security { get; }
 
     /// <summary>Empties the cluster and forgets what the node holds in memory, as a restart on empty data would: the
     /// deprovision pool drops its work (requests held in it lose their connection), deployments in progress stop, and

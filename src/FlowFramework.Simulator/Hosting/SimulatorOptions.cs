@@ -23,6 +23,7 @@ internal sealed class SimulatorOptions
     public SimConfig Config { get; } = new();
     public List<SimUser> Users { get; } = [];
     public List<FaultRule> Faults { get; } = [];
+    public SecurityOptions Security { get; } = new();
 
     public static SimulatorOptions Parse(string[] args)
     {
@@ -89,9 +90,12 @@ internal sealed class SimulatorOptions
                 case "--user": o.Users.Add(SimUser.ParseFlag(Next())); break;
                 case "--users": o.Users.AddRange(SimUser.ParseFile(Next())); break;
                 case "--fault": o.Faults.Add(FaultRule.ParseFlag(Next())); break;
-                default: throw new ArgumentException($"unknown option {arg}");
+                default:
+                    if (!o.Security.TryParse(arg, Next)) { throw new ArgumentException($"unknown option {arg}"); }
+                    break;
             }
         }
+        o.Security.Validate(o.Tls || (o.Urls?.StartsWith("https:", StringComparison.OrdinalIgnoreCase) ?? false));
         return o;
     }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using FlowFramework.Simulator.Control;
+using FlowFramework.Simulator.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -43,7 +44,7 @@ public sealed class SimulatorServer : IAsyncDisposable
             builder.Logging.SetMinimumLevel(parsed);
         }
         var (host, port) = ResolveEndpoint(options);
-        X509Certificate2? certificate = options.Tls ? CreateCertificate() : null;
+        X509Certificate2? certificate = options.Tls ? SimulatorTls.ServerCertificate(options.Security) : null;
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
@@ -51,7 +52,7 @@ public sealed class SimulatorServer : IAsyncDisposable
             var address = host == "localhost" ? IPAddress.Loopback : IPAddress.Parse(host);
             k.Listen(address, port, listen =>
             {
-                if (certificate is not null) { listen.UseHttps(certificate); }
+                if (certificate is not null) { listen.UseHttps(https => SimulatorTls.Configure(https, certificate, options.Security)); }
             });
         });
         var app = builder.Build();
@@ -80,19 +81,6 @@ public sealed class SimulatorServer : IAsyncDisposable
             return (first.Host, first.Port);
         }
         return ("127.0.0.1", options.Port ?? 9200);
-    }
-
-    private static X509Certificate2 CreateCertificate()
-    {
-        using var key = RSA.Create(2048);
-        var request = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        var san = new SubjectAlternativeNameBuilder();
-        san.AddDnsName("localhost");
-        san.AddIpAddress(IPAddress.Loopback);
-        request.CertificateExtensions.Add(san.Build());
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, false));
-        using var cert = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
-        return X509CertificateLoader.LoadPkcs12(cert.Export(X509ContentType.Pkcs12), null);
     }
 
     public async ValueTask DisposeAsync()

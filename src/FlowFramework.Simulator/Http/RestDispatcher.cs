@@ -1,25 +1,22 @@
-using System.Text;
-using System.Text.Json.Nodes;
-using FlowFramework.Simulator.Cluster;
 using FlowFramework.Simulator.Security;
 using Microsoft.AspNetCore.Http;
 
 namespace FlowFramework.Simulator.Http;
 
-/// <summary>The node's REST front door (security plugin's authentication, then RestController's routing): everything
-/// here is what an OpenSearch node with the Flow Framework and ML Commons plugins does.</summary>
+/// <summary>The node's REST front door (authentication, then RestController's routing): everything here is what an
+/// OpenSearch node with the Flow Framework and ML Commons plugins (behind AWS's front, with --sigv4) does.</summary>
 internal sealed class RestDispatcher
 {
-    private readonly Dictionary<string, SimUser> _users;
+    private readonly Authenticator _authenticator;
     private readonly bool _multiTenancy;
     private readonly NodeInfoHandlers _node;
     private readonly FlowRestHandlers _flow;
     private readonly MlRestHandlers _ml;
     private readonly CoreRestHandlers _core;
 
-    public RestDispatcher(IEnumerable<SimUser> users, bool multiTenancy, NodeInfoHandlers node, FlowRestHandlers flow, MlRestHandlers ml, CoreRestHandlers core)
+    public RestDispatcher(Authenticator authenticator, bool multiTenancy, NodeInfoHandlers node, FlowRestHandlers flow, MlRestHandlers ml, CoreRestHandlers core)
     {
-        _users = users.GroupBy(u => u.Name).ToDictionary(g => g.Key, g => g.Last(), StringComparer.Ordinal);
+        _authenticator = authenticator;
         _multiTenancy = multiTenancy;
         _node = node;
         _flow = flow;
@@ -27,24 +24,15 @@ internal sealed class RestDispatcher
         _core = core;
     }
 
-    /// <summary>The user the request authenticates as (null without security or with bad credentials).</summary>
-    public SimUser? Identify(HttpContext ctx) => Authenticate(ctx, out _);
+    /// <summary>Who the request comes from (no user without security), or the answer that refuses it.</summary>
+    public Task<Caller> AuthenticateAsync(HttpContext ctx) => _authenticator.AuthenticateAsync(ctx);
 
-    /// <summary>Handles one request and returns the status it answered with. <paramref name="ct"/> covers reading the
-    /// request and writing the answer; the work in between is not cancelled by the client going away.</summary>
-    public async Task<int> HandleAsync(HttpContext ctx, CancellationToken ct)
+    /// <summary>Handles one request from <paramref name="caller"/> and returns the status it answered with.
+    /// <paramref name="ct"/> covers reading the request and writing the answer; the work in between is not cancelled
+    /// by the client going away.</summary>
+    public async Task<int> HandleAsync(HttpContext ctx, Caller caller, CancellationToken ct)
     {
-        var user = Authenticate(ctx, out var authFailed);
-        SimResponse response;
-        if (authFailed)
-        {
-            response = new SimResponse { Status = 401, Text = "Unauthorized", ContentType = "text/plain; charset=UTF-8" };
-            response.Headers["WWW-Authenticate"] = "Basic realm=\"OpenSearch Security\"";
-        }
-        else
-        {
-            response = await RouteAsync(await ReadRequestAsync(ctx, user, ct), ct);
-        }
+        var response = caller.Refusal ?? await RouteAsync(await ReadRequestAsync(ctx, caller.User, ct), ct);
         if (response.CloseConnection)
         {
             ctx.Abort();
@@ -59,35 +47,6 @@ internal sealed class RestDispatcher
             // The client is gone; the answer was decided all the same.
         }
         return response.Status;
-    }
-
-    private SimUser? Authenticate(HttpContext ctx, out bool failed)
-    {
-        failed = false;
-        if (_users.Count == 0)
-        {
-            return null;
-        }
-        var header = ctx.Request.Headers.Authorization.FirstOrDefault();
-        if (header is null || !header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
-        {
-            failed = true;
-            return null;
-        }
-        try
-        {
-            var decoded = Encoding.UTF8.GetString(Convert.FromBase64String(header[6..].Trim()));
-            var colon = decoded.IndexOf(':');
-            if (colon > 0 && _users.TryGetValue(decoded[..colon], out var user) && user.Password == decoded[(colon + 1)..])
-            {
-                return user;
-            }
-        }
-        catch (FormatException)
-        {
-        }
-        failed = true;
-        return null;
     }
 
     private async Task<SimRequest> ReadRequestAsync(HttpContext ctx, SimUser? user, CancellationToken ct)

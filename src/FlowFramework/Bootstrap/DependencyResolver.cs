@@ -8,8 +8,8 @@ using FlowFramework.Isolation;
 namespace FlowFramework.Bootstrap
 {
     /// <summary>
-    /// Makes the engine and its dependencies (Polly.Core, System.Text.Json and their polyfills) load from the
-    /// module's <c>dependencies</c> folder. On PowerShell 7 they get an AssemblyLoadContext of their own
+    /// Makes the engine and its dependencies (Polly.Core, System.Text.Json, AWSSDK.Core and their polyfills) load
+    /// from the module's <c>dependencies</c> folder, each when first needed (AWSSDK.Core only for SigV4). On PowerShell 7 they get an AssemblyLoadContext of their own
     /// (FlowFramework.Isolation.dll); on Windows PowerShell, where no isolation exists, AssemblyResolve serves the
     /// same folder. The public output types (FlowFramework.Model.dll) load once, in the default context, beside
     /// this assembly, for both.

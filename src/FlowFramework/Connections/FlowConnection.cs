@@ -43,6 +43,26 @@ namespace FlowFramework
 
         internal PSCredential? Credential { get; }
 
+        /// <summary>How the connection signs in (Commands/ConnectAuthentication.cs); set once by Connect-FlowCluster.</summary>
+        internal SignIn SignIn
+        {
+            get => _signIn ?? (Credential is null ? SignIn.None : SignIn.Basic);
+            set => _signIn = value;
+        }
+
+        private SignIn? _signIn;
+
+        /// <summary>None, Basic, AwsSigV4, Certificate, Certificate+Basic or Token.</summary>
+        public string Authentication => SignIn.Method;
+
+        /// <summary>The region and service SigV4 signs for; null for other sign-ins.</summary>
+        public string? AwsRegion => SignIn.AwsRegion;
+
+        public string? AwsService => SignIn.AwsService;
+
+        /// <summary>The CA bundle the server is checked against instead of the machine store, when one was given.</summary>
+        public string? CertificateAuthorityPath => SignIn.Authentication?.CertificateAuthorityPath;
+
         public override string ToString() => Uri.ToString();
 
         internal void RecordClusterInfo(FlowClusterInfo info)
@@ -64,6 +84,7 @@ namespace FlowFramework
                         BaseUri = Uri,
                         Credential = Credential is null ? null : new NetworkCredential(Credential.UserName, Credential.Password),
                         SkipCertificateCheck = SkipCertificateCheck,
+                        Authentication = SignIn.Authentication,
                         TenantId = TenantId,
                         RequestTimeout = TimeSpan.FromSeconds(TimeoutSec),
                         RequestObserver = RequestReporter.Report,

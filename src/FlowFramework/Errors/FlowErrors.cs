@@ -1,6 +1,7 @@
 using System;
 using System.Linq;
 using System.Management.Automation;
+using FlowFramework.Connections;
 using FlowFramework.Engine;
 
 namespace FlowFramework.Errors
@@ -19,6 +20,13 @@ namespace FlowFramework.Errors
         internal const string InvalidWorkflowId = "FlowInvalidWorkflowId";
         internal const string InvalidUri = "FlowInvalidUri";
         internal const string RequestFailed = "FlowRequestFailed";
+        internal const string ConflictingParameters = "FlowConflictingParameters";
+        internal const string TlsError = "FlowTlsError";
+        internal const string AwsCredentialNotFound = "FlowAwsCredentialNotFound";
+        internal const string InvalidAwsCredential = "FlowInvalidAwsCredential";
+        internal const string AwsRegionRequired = "FlowAwsRegionRequired";
+        internal const string CertificateUnreadable = "FlowCertificateUnreadable";
+        internal const string CertificateAuthorityUnreadable = "FlowCertificateAuthorityUnreadable";
     }
 
     /// <summary>
@@ -36,7 +44,7 @@ namespace FlowFramework.Errors
         }
 
         /// <summary>True when the failure makes the connection itself unusable, so the cmdlet should stop.</summary>
-        internal static bool IsConnectionFatal(FlowApiException ex) => ex.Kind == FlowErrorKind.Authentication;
+        internal static bool IsConnectionFatal(FlowApiException ex) => ex.Kind == FlowErrorKind.Authentication || ex.Kind == FlowErrorKind.Tls;
 
         internal static ErrorRecord FromApiException(FlowApiException ex, object? target, FlowConnection connection)
         {
@@ -44,8 +52,32 @@ namespace FlowFramework.Errors
             var status = ex.StatusCode is int code ? FormattableString.Invariant($" (HTTP {code})") : string.Empty;
             var retryAfter = ex.RetryAfter is TimeSpan asked ? FormattableString.Invariant($" It asked to retry after {asked.TotalSeconds:0.###} s.") : string.Empty;
             var where = connection.Uri.ToString();
+            var signIn = connection.SignIn;
             switch (ex.Kind)
             {
+                case FlowErrorKind.Tls:
+                    return Create(FlowErrorIds.TlsError, ErrorCategory.SecurityError, target, $"The TLS connection to {where} was refused: {ex.Cause}",
+                        "Pass -CertificateAuthorityPath the PEM bundle of the CA that issued the cluster's certificate (the issuer named above), and connect with the host name the certificate was issued for.", ex);
+                case FlowErrorKind.Authentication when signIn.IsAws && ex.StatusCode is null:
+                    return Create(FlowErrorIds.AuthenticationFailed, ErrorCategory.AuthenticationError, target,
+                        $"The AWS credentials from {signIn.Source} could not be obtained to sign the request to {where}: {Clause(ex.Cause)}.",
+                        "Check that source (an expired SSO or assume-role session, a credential_process that fails, an unreachable metadata endpoint), then run Connect-FlowCluster again.", ex);
+                case FlowErrorKind.Authentication when signIn.IsAws:
+                    return Create(FlowErrorIds.AuthenticationFailed, ErrorCategory.AuthenticationError, target,
+                        $"{where} rejected the AWS SigV4 signature for region '{signIn.AwsRegion}' and service '{signIn.AwsService}' with credentials from {signIn.Source}{status}.{server}",
+                        $"Check the region (-AwsRegion: the domain's own region, here '{signIn.AwsRegion}'), the service (-AwsService es for a managed domain, aoss for Serverless), this machine's clock (AWS allows 5 minutes of skew), and the credentials source ({signIn.Source}): wrong, deactivated or expired keys fail here. Then run Connect-FlowCluster again.", ex);
+                case FlowErrorKind.Authentication when signIn.IsToken:
+                    return Create(FlowErrorIds.AuthenticationFailed, ErrorCategory.AuthenticationError, target,
+                        $"{where} rejected the bearer token{status}.{server}",
+                        "Get a new token (it may have expired, be signed with another key, or name a subject the cluster does not know) and run Connect-FlowCluster -Token again.", ex);
+                case FlowErrorKind.Authentication when signIn.HasClientCertificate:
+                    return Create(FlowErrorIds.AuthenticationFailed, ErrorCategory.AuthenticationError, target,
+                        $"{where} did not accept the client certificate '{signIn.Source}'{(connection.UserName is null ? string.Empty : $" nor user '{connection.UserName}'")}{status}.{server}",
+                        "Check that the certificate is issued by a CA the cluster trusts, that the cluster's clientcert authentication domain is enabled, and that the certificate's subject maps to a user; then run Connect-FlowCluster again.", ex);
+                case FlowErrorKind.Forbidden when signIn.IsAws:
+                    return Create(FlowErrorIds.AccessDenied, ErrorCategory.PermissionDenied, target,
+                        $"Access to {(target is string id && id != where ? $"workflow '{id}' on " : string.Empty)}{where} was denied to the AWS credentials from {signIn.Source}{status}.{server}",
+                        "Allow the IAM principal es:ESHttpGet and es:ESHttpPost on the domain (or, on Serverless, a data access policy and aoss:APIAccessAll), and with fine-grained access control map it to a role with flow_framework_full_access.", ex);
                 case FlowErrorKind.InvalidWorkflowId:
                     return Create(FlowErrorIds.InvalidWorkflowId, ErrorCategory.InvalidArgument, target, ex.Message,
                         "Pass the workflow id exactly as the create call returned it (its workflow_id, for example 8xL8bowB8y25Tqfenm50), or pipe Get-FlowWorkflowStatus output.", ex);
@@ -68,7 +100,7 @@ namespace FlowFramework.Errors
                 case FlowErrorKind.Unavailable when ex.StatusCode is null:
                     return Create(FlowErrorIds.ClusterUnavailable, ErrorCategory.ConnectionError, target,
                         $"Could not reach the cluster at {where}: {ex.Cause}",
-                        "Check that the cluster is running and reachable at that URI (scheme, host, port); for a self-signed certificate add -SkipCertificateCheck to Connect-FlowCluster.", ex);
+                        "Check that the cluster is running and reachable at that URI (scheme, host, port); for a certificate from a private CA add -CertificateAuthorityPath <CA bundle> to Connect-FlowCluster (or -SkipCertificateCheck for a test cluster).", ex);
                 case FlowErrorKind.Unavailable:
                     return Create(FlowErrorIds.ClusterUnavailable, ErrorCategory.ConnectionError, target,
                         $"The cluster at {where} is unavailable{status}.{server}{retryAfter}",
@@ -175,8 +207,77 @@ namespace FlowFramework.Errors
         internal static string PlainHttpCredentials(Uri uri) =>
             $"The credentials for {uri} will be sent over plain http; use https for a cluster that is not on this machine.";
 
-        internal static string ConnectedWithoutClusterCheck(Uri uri, string? userName, FlowApiException ex) =>
-            $"Connected to {uri} without checking the cluster: it accepted {(userName is null ? "the anonymous user" : $"user '{userName}'")} but refused GET / (HTTP 403{(string.IsNullOrEmpty(ex.ServerMessage) ? string.Empty : ": " + ex.ServerMessage)}). Workflow calls still work if the user has Flow Framework permissions.";
+        internal static string ConnectedWithoutClusterCheck(FlowConnection connection, FlowApiException ex) =>
+            $"Connected to {connection.Uri} without checking the cluster: it accepted {Caller(connection)} but refused GET / (HTTP 403{(string.IsNullOrEmpty(ex.ServerMessage) ? string.Empty : ": " + ex.ServerMessage)}). Workflow calls still work if the user has Flow Framework permissions.";
+
+        /// <summary>Connect-FlowCluster's error for a sign-in that could not be set up; nothing was sent.</summary>
+        internal static ErrorRecord FromSetup(FlowAuthSetupException ex, Uri uri)
+        {
+            var target = (object?)ex.Path ?? uri.ToString();
+            var cause = ex.Cause is null ? string.Empty : ": " + Clause(ex.Cause);
+            switch (ex.Failure)
+            {
+                case FlowAuthSetupFailure.AwsCredentialsNotFound:
+                    var searched = $" Searched {string.Join("; ", ex.Searched)}.";
+                    return Create(FlowErrorIds.AwsCredentialNotFound, ErrorCategory.AuthenticationError, target,
+                        (ex.ProfileName is null ? "No AWS credentials were found" : $"The AWS profile '{ex.ProfileName}' was not found or holds no usable credentials") + cause + "." + searched,
+                        "Give credentials in one of those places, name a profile with -AwsProfile, or pass -AwsCredential (Get-AWSCredential, or a PSCredential of access key id and secret access key).", ex);
+                case FlowAuthSetupFailure.AwsCredentialsInvalid:
+                    return Create(FlowErrorIds.InvalidAwsCredential, ErrorCategory.InvalidArgument, target,
+                        ex.GivenType == typeof(PSCredential).FullName
+                            ? "-AwsCredential as a PSCredential needs the access key id as user name and the secret access key as password; one of them is empty."
+                            : $"-AwsCredential takes an Amazon.Runtime.AWSCredentials object (for example from Get-AWSCredential) or a PSCredential of access key id and secret access key; got {ex.GivenType}.",
+                        "Pass -AwsCredential an Amazon.Runtime.AWSCredentials object or [pscredential]::new($accessKeyId, $secretAccessKey).", ex);
+                case FlowAuthSetupFailure.AwsRegionUnknown:
+                    return Create(FlowErrorIds.AwsRegionRequired, ErrorCategory.InvalidArgument, target,
+                        $"The AWS region to sign for is not known: the host '{ex.Host}' is not an *.<region>.es.amazonaws.com or *.<region>.aoss.amazonaws.com endpoint.",
+                        "Pass -AwsRegion with the region of the domain or collection, for example -AwsRegion us-east-1.", ex);
+                case FlowAuthSetupFailure.CertificateAuthorityUnreadable:
+                    return Create(FlowErrorIds.CertificateAuthorityUnreadable, ErrorCategory.ReadError, target,
+                        $"The certificate authority bundle '{ex.Path}' could not be read{cause}.",
+                        "Pass -CertificateAuthorityPath a readable PEM file holding the certificate of the CA that issued the cluster's certificate.", ex);
+                case FlowAuthSetupFailure.CertificateWithoutPrivateKey:
+                    return Create(FlowErrorIds.CertificateUnreadable, ErrorCategory.ReadError, target,
+                        ex.Path is null
+                            ? $"The certificate '{ex.CertificateSubject}' has no private key, so it cannot sign in."
+                            : $"The client certificate file '{ex.Path}' holds the certificate '{ex.CertificateSubject}' without its private key, so it cannot sign in.",
+                        "Pass a certificate with its private key: -Certificate from a store that has the key, -CertificatePath a .pfx that holds the key, or a PEM certificate with -CertificateKeyPath.", ex);
+                default:
+                    return Create(FlowErrorIds.CertificateUnreadable, ErrorCategory.ReadError, target,
+                        $"The {(ex.Failure == FlowAuthSetupFailure.CertificateKeyUnreadable ? "private key" : "client certificate")} file '{ex.Path}' could not be used{cause}.",
+                        "Pass -Certificate a certificate with its private key, or -CertificatePath a .pfx (with -CertificatePassword) or a PEM certificate with -CertificateKeyPath (and -CertificatePassword for an encrypted key; PEM needs PowerShell 7, convert to .pfx for Windows PowerShell 5.1).", ex);
+            }
+        }
+
+        internal static ErrorRecord ConflictingTrust(string certificateAuthorityPath) =>
+            Create(FlowErrorIds.ConflictingParameters, ErrorCategory.InvalidArgument, certificateAuthorityPath,
+                "-SkipCertificateCheck and -CertificateAuthorityPath contradict each other: one accepts any server certificate, the other only those issued by the given certificate authorities.",
+                "Use -CertificateAuthorityPath (the careful choice) or -SkipCertificateCheck, not both.");
+
+        /// <summary>Who the cluster accepted, in the words of a message.</summary>
+        private static string Caller(FlowConnection connection)
+        {
+            var signIn = connection.SignIn;
+            if (signIn.IsAws)
+            {
+                return $"the AWS credentials from {signIn.Source}";
+            }
+
+            if (signIn.IsToken)
+            {
+                return "the bearer token";
+            }
+
+            if (signIn.HasClientCertificate)
+            {
+                return $"the client certificate '{signIn.Source}'";
+            }
+
+            return connection.UserName is null ? "the anonymous user" : $"user '{connection.UserName}'";
+        }
+
+        /// <summary>A reported cause as a clause inside a sentence: without its closing period.</summary>
+        private static string Clause(string? cause) => (cause ?? "no reason given").TrimEnd().TrimEnd('.');
 
         /// <summary>The leftovers with this status, each resource once.</summary>
         private static System.Collections.Generic.List<string> Names(FlowDeprovisionResult result, FlowResourceStatus status) =>
