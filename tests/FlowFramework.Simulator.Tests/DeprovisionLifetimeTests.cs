@@ -108,6 +108,28 @@ public class DeprovisionLifetimeTests
     }
 
     [Fact]
+    public async Task A_late_partial_state_write_lands_before_the_next_deprovision_and_never_revives_a_clean_workflow()
+    {
+        await using var sim = await StartAsync("--undeploy-lag-ms", "600000", "--state-write-lag-ms", "0");
+        var state = await sim.ProvisionAsync(Templates.RemoteModel());
+        var id = state["workflow_id"]!.GetValue<string>();
+        await sim.ArmGateAsync("before-state-write", id);
+        Assert.Equal(202, (await sim.PostAsync($"{Wf}/{id}/_deprovision")).Status);
+        await sim.ConfigAsync(new { undeploy_lag_ms = 0 });
+
+        // Writes to one document apply in issue order: the second deprovision starts from the first one's final write.
+        Assert.Equal(200, (await sim.PostAsync($"{Wf}/{id}/_deprovision")).Status);
+        await sim.ReleaseGateAsync("before-state-write");
+        for (var i = 0; i < 20; i++)
+        {
+            var (_, after, _) = await sim.GetAsync($"{Wf}/{id}/_status");
+            Assert.Equal("NOT_STARTED", after!["state"]!.GetValue<string>());
+            Assert.Null(after["resources_created"]);
+            await Task.Delay(10);
+        }
+    }
+
+    [Fact]
     public async Task State_write_lag_defaults_to_fifty_milliseconds()
     {
         await using var sim = await StartAsync("--state-write-lag-ms", "50");

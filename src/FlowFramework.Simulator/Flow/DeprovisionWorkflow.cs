@@ -17,6 +17,19 @@ internal sealed class DeprovisionWorkflow(WorkflowIndices indices, DeprovisionSt
 {
     private sealed record Node(ResourceCreated Resource, string Step);
 
+    /// <summary>A partial-failure state write that was issued but has not landed yet, per workflow. Writes to one
+    /// document apply in the order they were issued (one primary shard), so a later deprovision of the same workflow
+    /// sees it applied first; only reads in between can be stale.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, PendingWrite> _pending = new(StringComparer.Ordinal);
+
+    private sealed class PendingWrite(Action apply, CancellationToken nodeLife)
+    {
+        private int _done;
+
+        // A node restart loses writes still in flight.
+        public void ApplyOnce() { if (Interlocked.Exchange(ref _done, 1) == 0 && !nodeLife.IsCancellationRequested) { apply(); } }
+    }
+
     /// <summary>Runs a deprovision to its end. Throws <see cref="NodeRestartException"/> when the node restarts first.</summary>
     public async Task<OpResult> ExecuteAsync(string id, string? tenant, SimUser? caller, string? allowDelete)
     {
@@ -43,6 +56,10 @@ internal sealed class DeprovisionWorkflow(WorkflowIndices indices, DeprovisionSt
         var store = indices.Store;
         List<ResourceCreated> resources;
         List<string>? shared;
+        if (_pending.TryRemove(id, out var earlier))
+        {
+            earlier.ApplyOnce();
+        }
         lock (store.Gate)
         {
             if (!store.Data.States.TryGetValue(id, out var state))
@@ -143,7 +160,13 @@ internal sealed class DeprovisionWorkflow(WorkflowIndices indices, DeprovisionSt
         }
         // The tried-and-failed ones (in the reversed order they ran), then the skipped ones; COMPLETED/DONE; error kept.
         List<ResourceCreated> stored = [.. remaining, .. skipped];
-        _ = Afterwards.Run(holds, HoldPoint.BeforeStateWrite, id, store.Config.StateWriteLagMs, token, () => WritePartialState(id, stored));
+        var write = new PendingWrite(() => WritePartialState(id, stored), token);
+        _pending[id] = write;
+        _ = Afterwards.Run(holds, HoldPoint.BeforeStateWrite, id, store.Config.StateWriteLagMs, token, () =>
+        {
+            _pending.TryRemove(new KeyValuePair<string, PendingWrite>(id, write));
+            write.ApplyOnce();
+        });
         return OpResult.Flow(remaining.Count > 0 ? 202 : 403, PartialMessage(remaining, skipped));
     }
 
