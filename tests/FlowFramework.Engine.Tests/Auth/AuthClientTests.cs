@@ -70,12 +70,15 @@ public class AuthClientTests
     [Fact]
     public async Task Deprovision_with_two_allow_delete_ids_signs_the_comma_as_2C_and_the_empty_body()
     {
-        var handler = new RecordingHandler().Then(200, "{\"workflow_id\":\"wf1\"}");
+        // The first deprovision of a connection reads the deprovision pool's size first (the in-flight cap).
+        var handler = new RecordingHandler().Then(403, "{\"error\":\"no permissions\"}").Then(200, "{\"workflow_id\":\"wf1\"}");
         using var client = Client(handler, Aws(FlowAwsCredentials.FromKeys(Key, Secure(Secret))));
 
         await client.DeprovisionAsync("wf1", ["my-index", "my-pipeline"], CancellationToken.None);
 
-        var sent = Assert.Single(handler.Sent);
+        Assert.Equal(["GET /_nodes/thread_pool", "POST /_plugins/_flow_framework/workflow/wf1/_deprovision"], handler.Sent.Select(r => $"{r.Method} {r.Uri.AbsolutePath}"));
+        Assert.All(handler.Sent, r => Assert.StartsWith("AWS4-HMAC-SHA256 ", r.Headers["authorization"]));
+        var sent = handler.Sent[1];
         Assert.Equal("?allow_delete=my-index,my-pipeline", sent.Uri.Query);
         Assert.Empty(sent.Body);
         Assert.Equal(SigV4Signer.EmptyPayloadHash, sent.Headers["x-amz-content-sha256"]);
