@@ -49,6 +49,13 @@ namespace FlowFramework.Engine
                 ct).ConfigureAwait(false);
         }
 
+        /// <summary>The newest templates (one page, newest first, without their states): what tab completion offers.</summary>
+        public async Task<IReadOnlyList<FlowWorkflow>> NewestAsync(CancellationToken ct)
+        {
+            var hits = await _client.SearchAsync(FlowSearchTarget.Templates, SearchQueries.Templates(new FlowWorkflowFilter(null, null), 0, _pageSize, newestFirst: true), ct).ConfigureAwait(false);
+            return hits.Select(h => SearchReader.ReadTemplate(h.Source, h.Id)).ToList();
+        }
+
         /// <summary>
         /// The templates with these ids (one GET each), kept by the filter, with their states from one state search.
         /// An id that cannot be read goes to <paramref name="failed"/>.

@@ -14,7 +14,7 @@ namespace FlowFramework.Engine
         /// <summary>Template fields a listing shows (the workflows themselves, often large, are never fetched).</summary>
         private static readonly string[] TemplateFields = { "name", "description", "use_case", "version", "created_time", "last_updated_time", "last_provisioned_time" };
 
-        internal static string Templates(FlowWorkflowFilter filter, int from, int size)
+        internal static string Templates(FlowWorkflowFilter filter, int from, int size, bool newestFirst = false)
         {
             var clauses = new List<object>();
             if (filter.Names.Count > 0)
@@ -33,7 +33,7 @@ namespace FlowFramework.Engine
             {
                 ["from"] = from,
                 ["size"] = size,
-                ["sort"] = new object[] { new Dictionary<string, object> { ["created_time"] = new Dictionary<string, object> { ["order"] = "asc" } } },
+                ["sort"] = new object[] { new Dictionary<string, object> { ["created_time"] = new Dictionary<string, object> { ["order"] = newestFirst ? "desc" : "asc" } } },
                 ["_source"] = new Dictionary<string, object> { ["includes"] = TemplateFields },
                 ["query"] = AllOf(clauses),
             });

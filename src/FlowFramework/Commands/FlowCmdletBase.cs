@@ -31,6 +31,9 @@ namespace FlowFramework.Commands
 
         protected override void StopProcessing() => _cancellation.Cancel();
 
+        /// <summary>Cancels this invocation's background work (before a terminating error ends it).</summary>
+        internal void StopCurrentInvocation() => _cancellation.Cancel();
+
         /// <summary>Runs engine work, pumping its messages on the pipeline thread, reporting each request to Verbose.</summary>
         internal T RunEngine<T>(Func<CancellationToken, Task<T>> work)
         {

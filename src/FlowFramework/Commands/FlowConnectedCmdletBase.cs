@@ -24,6 +24,18 @@ namespace FlowFramework.Commands
             ActiveConnection = Connection ?? ConnectionStore.Default ?? CreateImplicitConnection();
         }
 
+        /// <summary>One failed item: its error, and the pipeline goes on; the end of the command when the connection itself is unusable.</summary>
+        internal void WriteApiError(Engine.FlowApiException ex, object? target)
+        {
+            var record = FlowErrors.FromApiException(ex, target, ActiveConnection);
+            if (FlowErrors.IsConnectionFatal(ex))
+            {
+                ThrowTerminatingError(record);
+            }
+
+            WriteError(record);
+        }
+
         private FlowConnection CreateImplicitConnection()
         {
             var text = DefaultAddress();

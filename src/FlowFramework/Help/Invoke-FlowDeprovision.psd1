@@ -29,6 +29,7 @@ With -ErrorAction Stop, pwsh -Command exits non-zero whenever anything is left.
         MaxAttempts   = 'How many deprovision requests to send per workflow at most (1 to 1000, default 10).'
         TimeoutSec    = 'Time limit for each workflow''s whole run, in seconds (default 300). No attempt starts after it; the leftovers are reported with FlowDeprovisionIncomplete (OperationTimeout). The limit of one request is the connection''s (Connect-FlowCluster -TimeoutSec).'
         ThrottleLimit = 'How many workflows are deprovisioned at the same time (1 to 64, default 4, the server''s default deprovision pool size).'
+        IncludeModelGroups = 'Once the server reports a workflow clean, delete the model groups it registered (DELETE _plugins/_ml/model_groups/<id>), which the server itself keeps. A group that still has models (HTTP 409, models registered outside the workflow) or may not be deleted (403) stays, as a Failed leftover whose Reason has the server''s text and the way out. Without the switch, model groups are reported as Retained. Groups of a workflow that is not clean are not touched.'
         PassThru      = 'Also write one FlowDeprovisionResult per workflow: Status, Attempts, Duration, Deprovisioned, Remaining, Retained and AllowDeleteSent (also for workflows not found).'
         Force         = 'Do not ask for confirmation. Needed in unattended runs, where no one can answer the prompt.'
         Connection    = 'The cluster to use, from Connect-FlowCluster -PassThru. Defaults to the session connection, then $env:OPENSEARCH_URL, then http://localhost:9200.'
@@ -74,5 +75,5 @@ if ($failures) { exit 1 }
             Remarks = 'Deprovisions many workflows, four at a time, deleting indices and pipelines whose ids start with demo-, and fails the job when anything is left.'
         }
     )
-    Links       = @('Get-FlowWorkflowStatus', 'Connect-FlowCluster')
+    Links       = @('Get-FlowWorkflowStatus', 'Remove-FlowWorkflow', 'Connect-FlowCluster', 'about_FlowFramework')
 }
