@@ -6,7 +6,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace FlowFramework.Engine.Tests;
 
 /// <summary>A request as the fake server saw it.</summary>
-internal sealed record SeenRequest(string Method, string AbsoluteUri, string OriginalString, string? Authorization, string? TenantId, DateTimeOffset At);
+internal sealed record SeenRequest(string Method, string AbsoluteUri, string OriginalString, string? Authorization, string? TenantId, DateTimeOffset At, string? Body = null);
 
 /// <summary>
 /// Scripts the cluster: one queue of answers per endpoint (deprovision, status, root); the last answer of a
@@ -31,7 +31,10 @@ internal sealed class FakeCluster : HttpMessageHandler
 
     public FakeCluster OnRoot(params Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>>[] answers) => On("root", answers);
 
-    private FakeCluster On(string endpoint, Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>>[] answers)
+    /// <summary>Requests to one endpoint: deprovision, status, search, state-search, provision, model-group, create, template or root.</summary>
+    public List<SeenRequest> To(string endpoint) => Requests.Where(r => Endpoint(new Uri(r.AbsoluteUri)) == endpoint).ToList();
+
+    public FakeCluster On(string endpoint, params Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>>[] answers)
     {
         if (!_scripts.TryGetValue(endpoint, out var queue))
         {
@@ -55,10 +58,9 @@ internal sealed class FakeCluster : HttpMessageHandler
             uri.OriginalString,
             request.Headers.Authorization?.ToString(),
             request.Headers.TryGetValues("x-tenant-id", out var tenant) ? tenant.Single() : null,
-            Clock.GetUtcNow()));
-        var endpoint = uri.AbsolutePath.EndsWith("/_deprovision", StringComparison.Ordinal) ? "deprovision"
-            : uri.AbsolutePath.EndsWith("/_status", StringComparison.Ordinal) ? "status"
-            : "root";
+            Clock.GetUtcNow(),
+            request.Content?.ReadAsStringAsync().GetAwaiter().GetResult()));
+        var endpoint = Endpoint(uri);
         if (_scripts.TryGetValue(endpoint, out var queue) && queue.Count > 0)
         {
             _last[endpoint] = queue.Dequeue();
@@ -70,6 +72,21 @@ internal sealed class FakeCluster : HttpMessageHandler
         }
 
         return answer(request, cancellationToken);
+    }
+
+    private static string Endpoint(Uri uri)
+    {
+        var path = uri.AbsolutePath;
+        bool Ends(string tail) => path.EndsWith(tail, StringComparison.Ordinal);
+        return Ends("/_deprovision") ? "deprovision"
+            : Ends("/_status") ? "status"
+            : Ends("/workflow/state/_search") ? "state-search"
+            : Ends("/workflow/_search") ? "search"
+            : Ends("/_provision") ? "provision"
+            : path.Contains("/_ml/model_groups/", StringComparison.Ordinal) ? "model-group"
+            : Ends("/_flow_framework/workflow") ? "create"
+            : path.Contains("/_flow_framework/workflow/", StringComparison.Ordinal) ? "template"
+            : "root";
     }
 }
 

@@ -46,7 +46,13 @@ namespace FlowFramework.Engine
                 }
 
                 // Sent as parsed, so comments and trailing commas a person may have left in a file never reach the server.
-                return new FlowTemplateSource(doc.RootElement.GetRawText(), null, new Dictionary<string, string>());
+                using var buffer = new System.IO.MemoryStream();
+                using (var writer = new Utf8JsonWriter(buffer))
+                {
+                    doc.RootElement.WriteTo(writer);
+                }
+
+                return new FlowTemplateSource(System.Text.Encoding.UTF8.GetString(buffer.ToArray()), null, new Dictionary<string, string>());
             }
             catch (JsonException ex)
             {
