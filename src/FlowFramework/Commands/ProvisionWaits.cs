@@ -29,8 +29,8 @@ namespace FlowFramework.Commands
         /// <param name="output">Run in the background once the wait ends: the object to write for it (null for none).</param>
         internal void Start(string workflowId, Func<FlowWaitReport, CancellationToken, Task<object?>> output)
         {
-            var activity = new ProgressRecord(_nextActivityId++, $"Waiting for workflow {workflowId} to provision", "Reading the status");
-            _cmdlet.WriteProgress(activity);
+            var activity = new Activity(_nextActivityId++, $"Waiting for workflow {workflowId} to provision");
+            _cmdlet.WriteProgress(activity.Record("Reading the status"));
             _running.Add(_cmdlet.StartObserved(async ct =>
             {
                 try
@@ -96,28 +96,20 @@ namespace FlowFramework.Commands
             }
         }
 
-        private void Report(ProgressRecord activity, FlowWaitEvent ev)
+        private void Report(Activity activity, FlowWaitEvent ev)
         {
             var elapsed = FormattableString.Invariant($"{ev.Elapsed.TotalSeconds:0.0} s");
             var next = FormattableString.Invariant($"next read in {ev.NextPoll.TotalSeconds:0.0} s");
             if (ev.TransientError is FlowApiException failed)
             {
                 _cmdlet.WriteVerbose($"Workflow {ev.WorkflowId}: reading the status failed ({failed.Message}); {next}.");
-                activity.StatusDescription = $"{elapsed}: the status read failed; {next}";
-            }
-            else
-            {
-                activity.StatusDescription = FormattableString.Invariant($"{ev.Status?.State ?? "?"}, {ev.Status?.Resources.Length ?? 0} resource(s) created, {elapsed}; {next}");
+                _cmdlet.WriteProgress(activity.Record($"{elapsed}: the status read failed; {next}"));
+                return;
             }
 
-            _cmdlet.WriteProgress(activity);
+            _cmdlet.WriteProgress(activity.Record(FormattableString.Invariant($"{ev.Status?.State ?? "?"}, {ev.Status?.Resources.Length ?? 0} resource(s) created, {elapsed}; {next}")));
         }
 
-        private void Complete(ProgressRecord activity)
-        {
-            activity.RecordType = ProgressRecordType.Completed;
-            activity.StatusDescription = "Done";
-            _cmdlet.WriteProgress(activity);
-        }
+        private void Complete(Activity activity) => _cmdlet.WriteProgress(activity.Completed());
     }
 }

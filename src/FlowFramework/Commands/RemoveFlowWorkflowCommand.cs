@@ -180,8 +180,8 @@ namespace FlowFramework.Commands
 
         private FlowDeprovisionReport Run(FlowDeprovisionPlan plan)
         {
-            var activity = new ProgressRecord(_nextActivityId++, $"Removing workflow {plan.WorkflowId}", "Deprovisioning");
-            WriteProgress(activity);
+            var activity = new Activity(_nextActivityId++, $"Removing workflow {plan.WorkflowId}");
+            WriteProgress(activity.Record("Deprovisioning"));
             try
             {
                 return RunEngine(ct => _deprovisioner.RunAsync(plan, ev => Dispatcher.Post(() =>
@@ -189,16 +189,13 @@ namespace FlowFramework.Commands
                     WriteVerbose(ev.Message);
                     if (ev.Kind == FlowDeprovisionEventKind.AttemptStarting)
                     {
-                        activity.StatusDescription = FormattableString.Invariant($"Deprovision attempt {ev.Attempt}, {ev.Remaining} left");
-                        WriteProgress(activity);
+                        WriteProgress(activity.Record(FormattableString.Invariant($"Deprovision attempt {ev.Attempt}, {ev.Remaining} left")));
                     }
                 }), ct));
             }
             finally
             {
-                activity.RecordType = ProgressRecordType.Completed;
-                activity.StatusDescription = "Done";
-                WriteProgress(activity);
+                WriteProgress(activity.Completed());
             }
         }
 
