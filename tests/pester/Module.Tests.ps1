@@ -181,8 +181,8 @@ Describe 'The simulator as a .NET tool' {
         try {
             $read = $process.StandardOutput.ReadLineAsync()
             $read.Wait([TimeSpan]::FromSeconds(60)) | Should -BeTrue
-            $read.Result | Should -Match 'FlowFramework\.Simulator listening on (http://\S+)'
-            $url = $Matches[1]
+            $read.Result | Should -Match 'FlowFramework\.Simulator listening on http://\S+'
+            $url = [regex]::Match($read.Result, 'listening on (\S+)').Groups[1].Value
             $root = Invoke-RestMethod -Uri "$url/"
             $root.version.distribution | Should -Be 'opensearch'
             (Invoke-RestMethod -Uri "$url/_plugins/_flow_framework/workflow/_steps").PSObject.Properties.Name | Should -Contain 'create_connector'
