@@ -205,3 +205,11 @@ Describe 'Waiting for provisioning' {
         $invalid[0].Exception.Message | Should -Match ([regex]::Escape('Unable to parse field [unknown_field] in a template object.'))
     }
 }
+
+Describe 'README' {
+    It 'shows examples/<_> word for word, so the runbook test the suite runs is the one users read' -ForEach @('Teardown.Tests.ps1', 'Remove-StaleWorkflows.ps1') {
+        $readme = (Get-Content -LiteralPath (Join-Path $env:FLOW_TEST_REPO_ROOT 'README.md') -Raw) -replace "`r`n", "`n"
+        $example = (Get-Content -LiteralPath (Join-Path $env:FLOW_TEST_REPO_ROOT "examples/$_") -Raw) -replace "`r`n", "`n"
+        $readme.Contains("``````powershell`n$example``````") | Should -BeTrue
+    }
+}
