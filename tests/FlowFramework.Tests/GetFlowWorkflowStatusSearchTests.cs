@@ -5,11 +5,6 @@ namespace FlowFramework.Tests;
 /// <summary>Get-FlowWorkflowStatus without ids: the state search, its filters, and HasTemplate.</summary>
 public class GetFlowWorkflowStatusSearchTests
 {
-    private static PowerShellSession.Result Run(LifecycleCluster cluster, string script)
-    {
-        using var ps = new PowerShellSession();
-        return ps.Run($"$c = Connect-FlowCluster '{cluster.Url}' -PassThru\n{script}");
-    }
 
     private static LifecycleCluster WithOrphan()
     {
@@ -26,7 +21,7 @@ public class GetFlowWorkflowStatusSearchTests
     {
         using var cluster = WithOrphan();
 
-        var result = Run(cluster, "Get-FlowWorkflowStatus -Connection $c -HasResources");
+        var result = cluster.Run("Get-FlowWorkflowStatus -Connection $c -HasResources");
 
         Assert.Empty(result.Errors);
         Assert.Equal(new[] { ("failed", (bool?)true), ("full", true), ("orphan", false) }, result.OfType<FlowWorkflowStatus>().Select(s => (s.WorkflowId, s.HasTemplate)));
@@ -39,7 +34,7 @@ public class GetFlowWorkflowStatusSearchTests
     {
         using var cluster = WithOrphan();
 
-        var result = Run(cluster, "Get-FlowWorkflowStatus -Connection $c -State failed");
+        var result = cluster.Run("Get-FlowWorkflowStatus -Connection $c -State failed");
 
         Assert.Equal("failed", Assert.Single(result.OfType<FlowWorkflowStatus>()).WorkflowId);
         Assert.Contains("\"terms\":{\"state\":[\"FAILED\"]}", Assert.Single(cluster.To("POST", "/state/_search")).Body);
@@ -50,7 +45,7 @@ public class GetFlowWorkflowStatusSearchTests
     {
         using var cluster = WithOrphan();
 
-        var result = Run(cluster, "Get-FlowWorkflowStatus -Connection $c");
+        var result = cluster.Run("Get-FlowWorkflowStatus -Connection $c");
 
         Assert.Equal(4, result.OfType<FlowWorkflowStatus>().Count());
         Assert.DoesNotContain("\"nested\"", Assert.Single(cluster.To("POST", "/state/_search")).Body);
@@ -61,8 +56,8 @@ public class GetFlowWorkflowStatusSearchTests
     {
         using var cluster = WithOrphan();
 
-        var badState = Run(cluster, "try { Get-FlowWorkflowStatus -Connection $c -State DONE } catch { $_.FullyQualifiedErrorId }");
-        var mixed = Run(cluster, "try { Get-FlowWorkflowStatus -Connection $c -WorkflowId full -HasResources } catch { $_.FullyQualifiedErrorId }");
+        var badState = cluster.Run("try { Get-FlowWorkflowStatus -Connection $c -State DONE } catch { $_.FullyQualifiedErrorId }");
+        var mixed = cluster.Run("try { Get-FlowWorkflowStatus -Connection $c -WorkflowId full -HasResources } catch { $_.FullyQualifiedErrorId }");
 
         Assert.Equal("ParameterArgumentValidationError,FlowFramework.Commands.GetFlowWorkflowStatusCommand", Assert.Single(badState.Output));
         Assert.Equal("AmbiguousParameterSet,FlowFramework.Commands.GetFlowWorkflowStatusCommand", Assert.Single(mixed.Output));
@@ -74,7 +69,7 @@ public class GetFlowWorkflowStatusSearchTests
     {
         using var cluster = WithOrphan();
 
-        var result = Run(cluster, "Get-FlowWorkflowStatus -Connection $c -HasResources | Where-Object HasTemplate -EQ $false | Invoke-FlowDeprovision -Connection $c -Force -PassThru");
+        var result = cluster.Run("Get-FlowWorkflowStatus -Connection $c -HasResources | Where-Object HasTemplate -EQ $false | Invoke-FlowDeprovision -Connection $c -Force -PassThru");
 
         Assert.Equal(("orphan", FlowDeprovisionStatus.Deprovisioned), (Assert.Single(result.OfType<FlowDeprovisionResult>()).WorkflowId, result.OfType<FlowDeprovisionResult>().Single().Status));
         Assert.False(cluster.States.ContainsKey("orphan"));
@@ -86,7 +81,7 @@ public class GetFlowWorkflowStatusSearchTests
     {
         using var cluster = WithOrphan();
 
-        var result = Run(cluster, "Get-FlowWorkflowStatus -Connection $c -WorkflowId full, orphan -All");
+        var result = cluster.Run("Get-FlowWorkflowStatus -Connection $c -WorkflowId full, orphan -All");
 
         Assert.Equal(new[] { ("full", (bool?)true), ("orphan", false) }, result.OfType<FlowWorkflowStatus>().Select(s => (s.WorkflowId, s.HasTemplate)));
         Assert.Single(cluster.To("POST", "/workflow/_search"));

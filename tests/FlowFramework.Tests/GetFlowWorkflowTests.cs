@@ -5,11 +5,6 @@ namespace FlowFramework.Tests;
 
 public class GetFlowWorkflowTests
 {
-    private static PowerShellSession.Result Run(LifecycleCluster cluster, string script)
-    {
-        using var ps = new PowerShellSession();
-        return ps.Run($"$c = Connect-FlowCluster '{cluster.Url}' -PassThru\n{script}");
-    }
 
     [Fact]
     public void Without_ids_every_page_is_listed_with_states_from_one_state_search_per_page()
@@ -20,7 +15,7 @@ public class GetFlowWorkflowTests
             cluster.Add("wf" + i.ToString("000", System.Globalization.CultureInfo.InvariantCulture), "t" + i, i == 100 ? "FAILED" : "COMPLETED");
         }
 
-        var result = Run(cluster, "Get-FlowWorkflow -Connection $c");
+        var result = cluster.Run("Get-FlowWorkflow -Connection $c");
 
         Assert.Empty(result.Errors);
         var workflows = result.OfType<FlowWorkflow>().ToList();
@@ -40,7 +35,7 @@ public class GetFlowWorkflowTests
         cluster.Add("b", "RAG-two");
         cluster.Add("c", "rag-three", useCase: "HYBRID_SEARCH");
 
-        var result = Run(cluster, "Get-FlowWorkflow -Connection $c -Name 'rag-*' -UseCase semantic_search");
+        var result = cluster.Run("Get-FlowWorkflow -Connection $c -Name 'rag-*' -UseCase semantic_search");
 
         Assert.Equal("a", Assert.Single(result.OfType<FlowWorkflow>()).WorkflowId);
         var body = cluster.To("POST", "/workflow/_search").Single().Body;
@@ -55,7 +50,7 @@ public class GetFlowWorkflowTests
         cluster.Add("a", "one", "COMPLETED");
         cluster.Add("b", "two");
 
-        var result = Run(cluster, "'a', 'nope' | Get-FlowWorkflow -Connection $c; [pscustomobject]@{ workflow_id = 'b' } | Get-FlowWorkflow -Connection $c");
+        var result = cluster.Run("'a', 'nope' | Get-FlowWorkflow -Connection $c; [pscustomobject]@{ workflow_id = 'b' } | Get-FlowWorkflow -Connection $c");
 
         Assert.Equal(new[] { ("a", "COMPLETED"), ("b", "NOT_STARTED") }, result.OfType<FlowWorkflow>().Select(w => (w.WorkflowId, w.State!)));
         var error = Assert.Single(result.Errors);
@@ -71,7 +66,7 @@ public class GetFlowWorkflowTests
         using var cluster = new LifecycleCluster();
         cluster.Add("a", "one", "COMPLETED", new[] { ClusterScripts.FullResources[0] });
 
-        var result = Run(cluster, "Get-FlowWorkflow -Connection $c | Get-FlowWorkflowStatus -Connection $c");
+        var result = cluster.Run("Get-FlowWorkflow -Connection $c | Get-FlowWorkflowStatus -Connection $c");
 
         var status = Assert.Single(result.OfType<FlowWorkflowStatus>());
         Assert.Equal(("a", true, 1), (status.WorkflowId, status.HasTemplate, status.Resources.Length));
@@ -86,7 +81,7 @@ public class GetFlowWorkflowTests
             ? new FakeResponse(403, "{\"error\":{\"type\":\"security_exception\",\"reason\":\"no permissions for [cluster:admin/opensearch/flow_framework/workflow_state/search]\"},\"status\":403}")
             : null;
 
-        var result = Run(cluster, "Get-FlowWorkflow -Connection $c");
+        var result = cluster.Run("Get-FlowWorkflow -Connection $c");
 
         Assert.Null(Assert.Single(result.OfType<FlowWorkflow>()).State);
         Assert.Empty(result.Errors);
@@ -99,7 +94,7 @@ public class GetFlowWorkflowTests
         using var cluster = new LifecycleCluster();
         cluster.Override = r => r.Path.EndsWith("/workflow/_search", StringComparison.Ordinal) ? ClusterScripts.Error(403, "Failed to get workflow.") : null;
 
-        var denied = Run(cluster, "Get-FlowWorkflow -Connection $c");
+        var denied = cluster.Run("Get-FlowWorkflow -Connection $c");
 
         var error = Assert.Single(denied.Errors);
         Assert.Equal("FlowAccessDenied,FlowFramework.Commands.GetFlowWorkflowCommand", error.FullyQualifiedErrorId);
@@ -107,7 +102,7 @@ public class GetFlowWorkflowTests
         Assert.Contains("Failed to get workflow.", error.Exception.Message);
 
         cluster.Override = r => r.Path.EndsWith("/workflow/_search", StringComparison.Ordinal) ? new FakeResponse(401, "Unauthorized") : null;
-        var rejected = Run(cluster, "try { Get-FlowWorkflow -Connection $c -ErrorAction SilentlyContinue; 'not stopped' } catch { 'stopped: ' + $_.FullyQualifiedErrorId }");
+        var rejected = cluster.Run("try { Get-FlowWorkflow -Connection $c -ErrorAction SilentlyContinue; 'not stopped' } catch { 'stopped: ' + $_.FullyQualifiedErrorId }");
         Assert.Equal("stopped: FlowAuthenticationFailed,FlowFramework.Commands.GetFlowWorkflowCommand", Assert.Single(rejected.Output));
     }
 

@@ -299,7 +299,7 @@ public class InvokeFlowDeprovisionTests
         using var cluster = new LifecycleCluster();
         cluster.Add("wf1", "one", "COMPLETED", new[] { ClusterScripts.FullResources[1], ClusterScripts.FullResources[2] });
 
-        var result = Run(cluster, "Invoke-FlowDeprovision -Connection $c wf1 -IncludeModelGroups -Force -PassThru");
+        var result = cluster.Run("Invoke-FlowDeprovision -Connection $c wf1 -IncludeModelGroups -Force -PassThru");
 
         Assert.Empty(result.Errors);
         Assert.Empty(result.Warnings);
@@ -318,7 +318,7 @@ public class InvokeFlowDeprovisionTests
             ? new FakeResponse(409, "{\"error\":{\"type\":\"status_exception\",\"reason\":\"Cannot delete the model group when it has associated model versions\"},\"status\":409}")
             : null;
 
-        var result = Run(cluster, "Invoke-FlowDeprovision -Connection $c wf1 -IncludeModelGroups -Force");
+        var result = cluster.Run("Invoke-FlowDeprovision -Connection $c wf1 -IncludeModelGroups -Force");
 
         var left = Assert.Single(result.OfType<FlowResource>());
         Assert.Equal(("group1", FlowResourceStatus.Failed), (left.ResourceId, left.Status));
@@ -327,9 +327,4 @@ public class InvokeFlowDeprovisionTests
         Assert.Equal("FlowDeprovisionIncomplete,FlowFramework.Commands.InvokeFlowDeprovisionCommand", error.FullyQualifiedErrorId);
     }
 
-    private static PowerShellSession.Result Run(LifecycleCluster cluster, string script)
-    {
-        using var ps = new PowerShellSession();
-        return ps.Run($"$c = Connect-FlowCluster '{cluster.Url}' -PassThru\n{script}");
-    }
 }

@@ -43,6 +43,13 @@ public sealed class LifecycleCluster : IDisposable
         States[id] = (state, resources ?? Array.Empty<string>(), null);
     }
 
+    /// <summary>Runs a script in a fresh session whose $c is a connection to this cluster.</summary>
+    public PowerShellSession.Result Run(string script, IDictionary<string, object?>? variables = null)
+    {
+        using var ps = new PowerShellSession();
+        return ps.Run($"$c = Connect-FlowCluster '{Url}' -PassThru\n{script}", variables);
+    }
+
     public IEnumerable<FakeRequest> To(string method, string pathEnd) => Requests.Where(r => r.Method == method && r.Path.EndsWith(pathEnd, StringComparison.Ordinal));
 
     public void Dispose() => _http.Dispose();

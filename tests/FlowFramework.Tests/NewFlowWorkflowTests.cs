@@ -7,11 +7,6 @@ public class NewFlowWorkflowTests
 {
     private const string Template = "{\"name\":\"rag\",\"workflows\":{\"provision\":{\"nodes\":[{\"id\":\"n\",\"type\":\"noop\"}]}}}";
 
-    private static PowerShellSession.Result Run(LifecycleCluster cluster, string script, IDictionary<string, object?>? variables = null)
-    {
-        using var ps = new PowerShellSession();
-        return ps.Run($"$c = Connect-FlowCluster '{cluster.Url}' -PassThru\n{script}", variables);
-    }
 
     private static JsonElement CreateBody(LifecycleCluster cluster) => JsonDocument.Parse(cluster.To("POST", "/_flow_framework/workflow").Single().Body).RootElement;
 
@@ -20,7 +15,7 @@ public class NewFlowWorkflowTests
     {
         using var cluster = new LifecycleCluster();
 
-        var result = Run(cluster, "New-FlowWorkflow -Connection $c -Template @{ name = 'rag'; workflows = @{ provision = @{ nodes = @(@{ id = 'n'; type = 'noop'; user_inputs = @{ deploy = $true; dim = 768 } }) } } }");
+        var result = cluster.Run("New-FlowWorkflow -Connection $c -Template @{ name = 'rag'; workflows = @{ provision = @{ nodes = @(@{ id = 'n'; type = 'noop'; user_inputs = @{ deploy = $true; dim = 768 } }) } } }");
 
         Assert.Empty(result.Errors);
         var workflow = Assert.Single(result.OfType<FlowWorkflow>());
@@ -38,7 +33,7 @@ public class NewFlowWorkflowTests
         File.WriteAllText(file, Template);
         try
         {
-            var result = Run(cluster, "New-FlowWorkflow -Connection $c -Template $file; New-FlowWorkflow -Connection $c -Template $json; $json | ConvertFrom-Json | New-FlowWorkflow -Connection $c",
+            var result = cluster.Run("New-FlowWorkflow -Connection $c -Template $file; New-FlowWorkflow -Connection $c -Template $json; $json | ConvertFrom-Json | New-FlowWorkflow -Connection $c",
                 new Dictionary<string, object?> { ["file"] = file, ["json"] = Template });
 
             Assert.Empty(result.Errors);
@@ -59,7 +54,7 @@ public class NewFlowWorkflowTests
     {
         using var cluster = new LifecycleCluster();
 
-        var result = Run(cluster, $"New-FlowWorkflow -Connection $c -Template {template}");
+        var result = cluster.Run($"New-FlowWorkflow -Connection $c -Template {template}");
 
         var error = Assert.Single(result.Errors);
         Assert.Equal("FlowInvalidTemplate,FlowFramework.Commands.NewFlowWorkflowCommand", error.FullyQualifiedErrorId);
@@ -75,7 +70,7 @@ public class NewFlowWorkflowTests
         const string text = "Workflow step type [create_widget] is not a valid step type for node [n]";
         cluster.Override = r => r.Method == "POST" && r.Path.EndsWith("/workflow", StringComparison.Ordinal) ? ClusterScripts.Error(400, text) : null;
 
-        var result = Run(cluster, "New-FlowWorkflow -Connection $c -Template $json", new Dictionary<string, object?> { ["json"] = Template });
+        var result = cluster.Run("New-FlowWorkflow -Connection $c -Template $json", new Dictionary<string, object?> { ["json"] = Template });
 
         var error = Assert.Single(result.Errors);
         Assert.Equal("FlowInvalidTemplate,FlowFramework.Commands.NewFlowWorkflowCommand", error.FullyQualifiedErrorId);
@@ -88,7 +83,7 @@ public class NewFlowWorkflowTests
     {
         using var cluster = new LifecycleCluster();
 
-        var result = Run(cluster, "New-FlowWorkflow -Connection $c -UseCase semantic_search -Parameter @{ 'create_ingest_pipeline.model_id' = 'm1'; 'create_index.settings.number_of_shards' = 2; deploy = $true }");
+        var result = cluster.Run("New-FlowWorkflow -Connection $c -UseCase semantic_search -Parameter @{ 'create_ingest_pipeline.model_id' = 'm1'; 'create_index.settings.number_of_shards' = 2; deploy = $true }");
 
         Assert.Single(result.OfType<FlowWorkflow>());
         var post = cluster.To("POST", "/_flow_framework/workflow").Single();
@@ -107,7 +102,7 @@ public class NewFlowWorkflowTests
             ClusterScripts.Status("new1", "COMPLETED", ClusterScripts.FullResources[0]),
         });
 
-        var result = Run(cluster, "New-FlowWorkflow -Connection $c -Template $json -Provision -Wait", new Dictionary<string, object?> { ["json"] = Template });
+        var result = cluster.Run("New-FlowWorkflow -Connection $c -Template $json -Provision -Wait", new Dictionary<string, object?> { ["json"] = Template });
 
         Assert.Empty(result.Errors);
         Assert.Equal("COMPLETED", Assert.Single(result.OfType<FlowWorkflow>()).State);
@@ -123,7 +118,7 @@ public class NewFlowWorkflowTests
         const string text = "WorkflowStepException during step n, Failed to create the index x, restStatus: BAD_REQUEST";
         cluster.StatusScript["new1"] = new Queue<string>(new[] { "{\"workflow_id\":\"new1\",\"state\":\"FAILED\",\"provisioning_progress\":\"FAILED\",\"error\":\"" + text + "\"}" });
 
-        var result = Run(cluster, "New-FlowWorkflow -Connection $c -Template $json -Provision -Wait", new Dictionary<string, object?> { ["json"] = Template });
+        var result = cluster.Run("New-FlowWorkflow -Connection $c -Template $json -Provision -Wait", new Dictionary<string, object?> { ["json"] = Template });
 
         Assert.Equal("FAILED", Assert.Single(result.OfType<FlowWorkflow>()).State);
         var error = Assert.Single(result.Errors);
@@ -139,7 +134,7 @@ public class NewFlowWorkflowTests
     {
         using var cluster = new LifecycleCluster();
 
-        var result = Run(cluster, "try { New-FlowWorkflow -Connection $c -Template $json -Wait -ErrorAction SilentlyContinue; 'not stopped' } catch { $_.FullyQualifiedErrorId; $_.Exception.Message }", new Dictionary<string, object?> { ["json"] = Template });
+        var result = cluster.Run("try { New-FlowWorkflow -Connection $c -Template $json -Wait -ErrorAction SilentlyContinue; 'not stopped' } catch { $_.FullyQualifiedErrorId; $_.Exception.Message }", new Dictionary<string, object?> { ["json"] = Template });
 
         Assert.Equal("FlowWaitWithoutProvision,FlowFramework.Commands.NewFlowWorkflowCommand", result.Output[0]);
         Assert.Contains("without -Provision", (string)result.Output[1]!);
@@ -151,7 +146,7 @@ public class NewFlowWorkflowTests
     {
         using var cluster = new LifecycleCluster();
 
-        var result = Run(cluster, "New-FlowWorkflow -Connection $c -Template $json -Provision -WhatIf", new Dictionary<string, object?> { ["json"] = Template });
+        var result = cluster.Run("New-FlowWorkflow -Connection $c -Template $json -Provision -WhatIf", new Dictionary<string, object?> { ["json"] = Template });
 
         Assert.Empty(result.Output);
         Assert.Empty(cluster.To("POST", "/_flow_framework/workflow"));

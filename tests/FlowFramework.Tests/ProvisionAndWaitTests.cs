@@ -7,11 +7,6 @@ public class ProvisionAndWaitTests
 {
     private const string Provisioning = "{\"workflow_id\":\"wf1\",\"state\":\"PROVISIONING\",\"provisioning_progress\":\"IN_PROGRESS\"}";
 
-    private static PowerShellSession.Result Run(LifecycleCluster cluster, string script)
-    {
-        using var ps = new PowerShellSession();
-        return ps.Run($"$c = Connect-FlowCluster '{cluster.Url}' -PassThru\n{script}");
-    }
 
     [Fact]
     public void Provision_sends_parameters_in_the_body_and_writes_the_status()
@@ -19,7 +14,7 @@ public class ProvisionAndWaitTests
         using var cluster = new LifecycleCluster();
         cluster.Add("wf1", "one");
 
-        var result = Run(cluster, "Invoke-FlowProvision -Connection $c wf1 -Parameter @{ api_key = 'k3y' }");
+        var result = cluster.Run("Invoke-FlowProvision -Connection $c wf1 -Parameter @{ api_key = 'k3y' }");
 
         Assert.Empty(result.Errors);
         Assert.Equal("PROVISIONING", Assert.Single(result.OfType<FlowWorkflowStatus>()).State);
@@ -35,7 +30,7 @@ public class ProvisionAndWaitTests
         cluster.Add("done", "d", "COMPLETED");
         cluster.Add("fresh", "f");
 
-        var result = Run(cluster, "'done', 'fresh' | Invoke-FlowProvision -Connection $c");
+        var result = cluster.Run("'done', 'fresh' | Invoke-FlowProvision -Connection $c");
 
         Assert.Equal("fresh", Assert.Single(result.OfType<FlowWorkflowStatus>()).WorkflowId);
         var error = Assert.Single(result.Errors);
@@ -51,7 +46,7 @@ public class ProvisionAndWaitTests
         cluster.Add("wf1", "one");
         cluster.StatusScript["wf1"] = new Queue<string>(new[] { Provisioning, ClusterScripts.Status("wf1", "COMPLETED", ClusterScripts.FullResources[0]) });
 
-        var result = Run(cluster, "Invoke-FlowProvision -Connection $c wf1 -Wait");
+        var result = cluster.Run("Invoke-FlowProvision -Connection $c wf1 -Wait");
 
         Assert.Empty(result.Errors);
         var status = Assert.Single(result.OfType<FlowWorkflowStatus>());
@@ -64,7 +59,7 @@ public class ProvisionAndWaitTests
         using var cluster = new LifecycleCluster();
         cluster.Add("wf1", "one");
 
-        var result = Run(cluster, "Invoke-FlowProvision -Connection $c wf1 -WhatIf");
+        var result = cluster.Run("Invoke-FlowProvision -Connection $c wf1 -WhatIf");
 
         Assert.Empty(result.Output);
         Assert.Empty(cluster.To("POST", "/_provision"));
@@ -78,7 +73,7 @@ public class ProvisionAndWaitTests
         cluster.Add("wf1", "one");
         cluster.StatusScript["wf1"] = new Queue<string>(new[] { Provisioning, "{\"workflow_id\":\"wf1\",\"state\":\"FAILED\",\"provisioning_progress\":\"FAILED\",\"error\":\"" + text + "\"}" });
 
-        var result = Run(cluster, "Wait-FlowWorkflow -Connection $c -WorkflowId wf1");
+        var result = cluster.Run("Wait-FlowWorkflow -Connection $c -WorkflowId wf1");
 
         Assert.Equal("FAILED", Assert.Single(result.OfType<FlowWorkflowStatus>()).State);
         var error = Assert.Single(result.Errors);
@@ -95,7 +90,7 @@ public class ProvisionAndWaitTests
         using var cluster = new LifecycleCluster();
         cluster.Add("idle", "i");
 
-        var result = Run(cluster, "'idle', 'nope' | Wait-FlowWorkflow -Connection $c");
+        var result = cluster.Run("'idle', 'nope' | Wait-FlowWorkflow -Connection $c");
 
         Assert.Equal(new[] { "FlowWorkflowNotProvisioning", "FlowWorkflowNotFound" },
             result.Errors.OrderBy(e => e.TargetObject).Select(e => e.FullyQualifiedErrorId.Split(',')[0]));
@@ -107,7 +102,7 @@ public class ProvisionAndWaitTests
         using var cluster = new LifecycleCluster();
         cluster.Add("wf1", "one", "PROVISIONING");
 
-        var result = Run(cluster, "Wait-FlowWorkflow -Connection $c wf1 -TimeoutSec 1");
+        var result = cluster.Run("Wait-FlowWorkflow -Connection $c wf1 -TimeoutSec 1");
 
         var error = Assert.Single(result.Errors);
         Assert.Equal(("FlowWaitTimeout", ErrorCategory.OperationTimeout), (error.FullyQualifiedErrorId.Split(',')[0], error.CategoryInfo.Category));
@@ -120,7 +115,7 @@ public class ProvisionAndWaitTests
     {
         using var cluster = new LifecycleCluster();
 
-        var result = Run(cluster, "try { Wait-FlowWorkflow -Connection $c wf1 -TimeoutSec 0 } catch { $_.FullyQualifiedErrorId }");
+        var result = cluster.Run("try { Wait-FlowWorkflow -Connection $c wf1 -TimeoutSec 0 } catch { $_.FullyQualifiedErrorId }");
 
         Assert.Equal("ParameterArgumentValidationError,FlowFramework.Commands.WaitFlowWorkflowCommand", Assert.Single(result.Output));
         Assert.Empty(cluster.To("GET", "/_status"));

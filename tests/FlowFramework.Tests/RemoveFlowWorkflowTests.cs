@@ -7,11 +7,6 @@ public class RemoveFlowWorkflowTests
 {
     private static readonly string[] ModelAndGroup = { ClusterScripts.FullResources[1], ClusterScripts.FullResources[2] };
 
-    private static PowerShellSession.Result Run(LifecycleCluster cluster, string script)
-    {
-        using var ps = new PowerShellSession();
-        return ps.Run($"$c = Connect-FlowCluster '{cluster.Url}' -PassThru\n{script}");
-    }
 
     [Fact]
     public void It_confirms_with_impact_High()
@@ -27,7 +22,7 @@ public class RemoveFlowWorkflowTests
         using var cluster = new LifecycleCluster();
         cluster.Add("wf1", "one");
 
-        var result = Run(cluster, "Remove-FlowWorkflow -Connection $c wf1 -Force");
+        var result = cluster.Run("Remove-FlowWorkflow -Connection $c wf1 -Force");
 
         Assert.Empty(result.Errors);
         Assert.Empty(result.Warnings);
@@ -43,7 +38,7 @@ public class RemoveFlowWorkflowTests
         using var cluster = new LifecycleCluster();
         cluster.Add("wf1", "one", "COMPLETED", ModelAndGroup);
 
-        var result = Run(cluster, "Remove-FlowWorkflow -Connection $c wf1 -Force");
+        var result = cluster.Run("Remove-FlowWorkflow -Connection $c wf1 -Force");
 
         Assert.Empty(result.Errors);
         Assert.Contains("still lists 2 resource(s)", Assert.Single(result.Warnings));
@@ -58,7 +53,7 @@ public class RemoveFlowWorkflowTests
         using var cluster = new LifecycleCluster();
         cluster.Add("wf1", "one", "COMPLETED", ModelAndGroup);
 
-        var result = Run(cluster, "Remove-FlowWorkflow -Connection $c wf1 -ClearStatus -Force");
+        var result = cluster.Run("Remove-FlowWorkflow -Connection $c wf1 -ClearStatus -Force");
 
         Assert.Equal("clear_status=true", cluster.To("DELETE", "/workflow/wf1").Single().Query);
         Assert.False(cluster.States.ContainsKey("wf1"));
@@ -71,7 +66,7 @@ public class RemoveFlowWorkflowTests
         using var cluster = new LifecycleCluster();
         cluster.Add("other", "o");
 
-        var result = Run(cluster, "Remove-FlowWorkflow -Connection $c nope -Force");
+        var result = cluster.Run("Remove-FlowWorkflow -Connection $c nope -Force");
 
         var error = Assert.Single(result.Errors);
         Assert.Equal(("FlowWorkflowNotFound,FlowFramework.Commands.RemoveFlowWorkflowCommand", "nope"), (error.FullyQualifiedErrorId, (string)error.TargetObject));
@@ -84,7 +79,7 @@ public class RemoveFlowWorkflowTests
         cluster.Add("wf1", "one", "COMPLETED", ModelAndGroup);
         cluster.Add("wf2", "two", "COMPLETED", ModelAndGroup);
 
-        var result = Run(cluster, "Remove-FlowWorkflow -Connection $c wf1 -WhatIf; Remove-FlowWorkflow -Connection $c wf2 -Deprovision -IncludeModelGroups -WhatIf");
+        var result = cluster.Run("Remove-FlowWorkflow -Connection $c wf1 -WhatIf; Remove-FlowWorkflow -Connection $c wf2 -Deprovision -IncludeModelGroups -WhatIf");
 
         Assert.DoesNotContain(cluster.Requests, r => r.Method == "DELETE" || r.Path.EndsWith("/_deprovision", StringComparison.Ordinal));
         Assert.True(cluster.Templates.ContainsKey("wf1") && cluster.Templates.ContainsKey("wf2"));
@@ -96,7 +91,7 @@ public class RemoveFlowWorkflowTests
         using var cluster = new LifecycleCluster();
         cluster.Add("wf1", "one", "COMPLETED", ModelAndGroup);
 
-        var result = Run(cluster, "Remove-FlowWorkflow -Connection $c wf1 -Deprovision -IncludeModelGroups -Force");
+        var result = cluster.Run("Remove-FlowWorkflow -Connection $c wf1 -Deprovision -IncludeModelGroups -Force");
 
         Assert.Empty(result.Errors);
         Assert.Empty(result.Output);
@@ -121,8 +116,8 @@ public class RemoveFlowWorkflowTests
             ? ClusterScripts.Error(403, "These resources require the allow_delete parameter to deprovision: [index_name my-index].")
             : null;
 
-        var removed = Run(cluster, "Remove-FlowWorkflow -Connection $c wf1 -Deprovision -Force");
-        var invoked = Run(cluster, "Invoke-FlowDeprovision -Connection $c wf1 -Force");
+        var removed = cluster.Run("Remove-FlowWorkflow -Connection $c wf1 -Deprovision -Force");
+        var invoked = cluster.Run("Invoke-FlowDeprovision -Connection $c wf1 -Force");
 
         var left = Assert.Single(removed.OfType<FlowResource>());
         Assert.Equal(("my-index", FlowResourceStatus.NeedsAllowDelete), (left.ResourceId, left.Status));
@@ -139,7 +134,7 @@ public class RemoveFlowWorkflowTests
         using var cluster = new LifecycleCluster();
         cluster.Templates["bare"] = ("bare", "", 1);
 
-        var result = Run(cluster, "Remove-FlowWorkflow -Connection $c bare -Deprovision -Force");
+        var result = cluster.Run("Remove-FlowWorkflow -Connection $c bare -Deprovision -Force");
 
         Assert.Empty(result.Errors);
         Assert.False(cluster.Templates.ContainsKey("bare"));
@@ -151,7 +146,7 @@ public class RemoveFlowWorkflowTests
     {
         using var cluster = new LifecycleCluster();
 
-        var result = Run(cluster, "try { Remove-FlowWorkflow -Connection $c wf1 -AllowDelete x -Force } catch { $_.FullyQualifiedErrorId }; try { Remove-FlowWorkflow -Connection $c wf1 -IncludeModelGroups -Force } catch { $_.FullyQualifiedErrorId }");
+        var result = cluster.Run("try { Remove-FlowWorkflow -Connection $c wf1 -AllowDelete x -Force } catch { $_.FullyQualifiedErrorId }; try { Remove-FlowWorkflow -Connection $c wf1 -IncludeModelGroups -Force } catch { $_.FullyQualifiedErrorId }");
 
         Assert.Equal(new object?[] { "MissingMandatoryParameter,FlowFramework.Commands.RemoveFlowWorkflowCommand", "MissingMandatoryParameter,FlowFramework.Commands.RemoveFlowWorkflowCommand" }, result.Output);
         Assert.DoesNotContain(cluster.Requests, r => r.Method == "DELETE");
@@ -164,7 +159,7 @@ public class RemoveFlowWorkflowTests
         cluster.Add("wf1", "one", "COMPLETED", ModelAndGroup);
         cluster.Add("wf2", "two", "COMPLETED", ModelAndGroup);
 
-        var result = Run(cluster, "Get-FlowWorkflowStatus -Connection $c -HasResources | Remove-FlowWorkflow -Connection $c -Deprovision -Force");
+        var result = cluster.Run("Get-FlowWorkflowStatus -Connection $c -HasResources | Remove-FlowWorkflow -Connection $c -Deprovision -Force");
 
         Assert.Empty(result.Errors);
         Assert.Empty(cluster.Templates);

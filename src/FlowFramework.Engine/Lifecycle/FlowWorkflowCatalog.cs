@@ -62,27 +62,7 @@ namespace FlowFramework.Engine
         /// </summary>
         public async Task GetWorkflowsAsync(IReadOnlyList<string> ids, FlowWorkflowFilter filter, Action<FlowWorkflow> found, Action<string, FlowApiException> failed, Action<FlowCatalogNotice> notice, CancellationToken ct)
         {
-            var page = new List<FlowWorkflow>();
-            foreach (var id in ids)
-            {
-                try
-                {
-                    var workflow = await _client.GetWorkflowAsync(id, ct).ConfigureAwait(false);
-                    if (filter.Matches(workflow))
-                    {
-                        page.Add(workflow);
-                    }
-                }
-                catch (FlowApiException ex)
-                {
-                    failed(id, ex);
-                    if (ex.Kind == FlowErrorKind.Authentication)
-                    {
-                        return;
-                    }
-                }
-            }
-
+            var page = (await ReadEachAsync(ids, _client.GetWorkflowAsync, failed, ct).ConfigureAwait(false)).Where(filter.Matches).ToList();
             foreach (var workflow in await WithStatesAsync(page, notice, ct).ConfigureAwait(false))
             {
                 found(workflow);
@@ -113,27 +93,34 @@ namespace FlowFramework.Engine
         /// </summary>
         public async Task GetStatusesAsync(IReadOnlyList<string> ids, bool all, Action<FlowWorkflowStatus> found, Action<string, FlowApiException> failed, Action<FlowCatalogNotice> notice, CancellationToken ct)
         {
-            var page = new List<FlowWorkflowStatus>();
+            var page = await ReadEachAsync(ids, (id, token) => _client.GetWorkflowStatusAsync(id, all, token), failed, ct).ConfigureAwait(false);
+            foreach (var status in await WithTemplatesAsync(page, notice, ct).ConfigureAwait(false))
+            {
+                found(status);
+            }
+        }
+
+        /// <summary>One read per id; a failed id goes to <paramref name="failed"/>, and rejected credentials end the reads.</summary>
+        private static async Task<List<T>> ReadEachAsync<T>(IReadOnlyList<string> ids, Func<string, CancellationToken, Task<T>> read, Action<string, FlowApiException> failed, CancellationToken ct)
+        {
+            var found = new List<T>();
             foreach (var id in ids)
             {
                 try
                 {
-                    page.Add(await _client.GetWorkflowStatusAsync(id, all, ct).ConfigureAwait(false));
+                    found.Add(await read(id, ct).ConfigureAwait(false));
                 }
                 catch (FlowApiException ex)
                 {
                     failed(id, ex);
                     if (ex.Kind == FlowErrorKind.Authentication)
                     {
-                        return;
+                        break;
                     }
                 }
             }
 
-            foreach (var status in await WithTemplatesAsync(page, notice, ct).ConfigureAwait(false))
-            {
-                found(status);
-            }
+            return found;
         }
 
         private async Task ForEachPageAsync(FlowSearchTarget target, Func<int, int, string> query, Func<List<SearchHit>, Task> onPage, Action<FlowCatalogNotice> notice, CancellationToken ct)

@@ -51,13 +51,7 @@ namespace FlowFramework.Commands
             }
             catch (FlowApiException ex)
             {
-                var record = FlowLifecycleErrors.SearchFailed(ex, _what, _cmdlet.ActiveConnection);
-                if (FlowErrors.IsConnectionFatal(ex))
-                {
-                    _cmdlet.ThrowTerminatingError(record);
-                }
-
-                _cmdlet.WriteError(record);
+                _cmdlet.WriteFailure(FlowLifecycleErrors.SearchFailed(ex, _what, _cmdlet.ActiveConnection), ex);
             }
             finally
             {

@@ -64,25 +64,15 @@ namespace FlowFramework.Commands
                 cmdlet.WriteWarning(retained);
             }
 
-            var error = FlowErrors.FromReport(report, cmdlet.ActiveConnection);
-            var fatal = report.Error is FlowApiException ex && FlowErrors.IsConnectionFatal(ex);
             if (passThru)
             {
                 cmdlet.WriteObject(report.Result);
             }
 
-            if (error is null)
+            if (FlowErrors.FromReport(report, cmdlet.ActiveConnection) is ErrorRecord error)
             {
-                return;
+                cmdlet.WriteFailure(error, report.Error);
             }
-
-            if (fatal)
-            {
-                cmdlet.StopCurrentInvocation();
-                cmdlet.ThrowTerminatingError(error);
-            }
-
-            cmdlet.WriteError(error);
         }
     }
 }

@@ -25,11 +25,14 @@ namespace FlowFramework.Commands
         }
 
         /// <summary>One failed item: its error, and the pipeline goes on; the end of the command when the connection itself is unusable.</summary>
-        internal void WriteApiError(Engine.FlowApiException ex, object? target)
+        internal void WriteApiError(Engine.FlowApiException ex, object? target) => WriteFailure(FlowErrors.FromApiException(ex, target, ActiveConnection), ex);
+
+        /// <summary>Writes the error worded for <paramref name="ex"/>; ends the command instead when the connection is unusable.</summary>
+        internal void WriteFailure(System.Management.Automation.ErrorRecord record, Engine.FlowApiException? ex)
         {
-            var record = FlowErrors.FromApiException(ex, target, ActiveConnection);
-            if (FlowErrors.IsConnectionFatal(ex))
+            if (ex is not null && FlowErrors.IsConnectionFatal(ex))
             {
+                StopCurrentInvocation();
                 ThrowTerminatingError(record);
             }
 

@@ -61,10 +61,6 @@ namespace FlowFramework.Commands
         [Parameter]
         public SwitchParameter Force { get; set; }
 
-        private bool IsWhatIf =>
-            (MyInvocation.BoundParameters.TryGetValue("WhatIf", out var value) && LanguagePrimitives.IsTrue(value))
-            || (!MyInvocation.BoundParameters.ContainsKey("WhatIf") && LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference")));
-
         protected override void BeginProcessing()
         {
             base.BeginProcessing();

@@ -66,13 +66,7 @@ namespace FlowFramework.Commands
                 }
                 catch (FlowApiException ex)
                 {
-                    var record = FlowLifecycleErrors.ProvisionFailed(ex, id, ActiveConnection);
-                    if (FlowErrors.IsConnectionFatal(ex))
-                    {
-                        ThrowTerminatingError(record);
-                    }
-
-                    WriteError(record);
+                    WriteFailure(FlowLifecycleErrors.ProvisionFailed(ex, id, ActiveConnection), ex);
                     continue;
                 }
 

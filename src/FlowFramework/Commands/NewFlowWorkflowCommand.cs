@@ -90,13 +90,7 @@ namespace FlowFramework.Commands
             }
             catch (FlowApiException ex)
             {
-                var record = FlowLifecycleErrors.CreateFailed(ex, shown, ActiveConnection);
-                if (FlowErrors.IsConnectionFatal(ex))
-                {
-                    ThrowTerminatingError(record);
-                }
-
-                WriteError(record);
+                WriteFailure(FlowLifecycleErrors.CreateFailed(ex, shown, ActiveConnection), ex);
                 return;
             }
 

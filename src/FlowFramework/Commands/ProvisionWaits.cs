@@ -82,13 +82,7 @@ namespace FlowFramework.Commands
 
             if (FlowLifecycleErrors.FromWait(report, _cmdlet.ActiveConnection) is ErrorRecord error)
             {
-                if (report.Error is FlowApiException ex && FlowErrors.IsConnectionFatal(ex))
-                {
-                    _cmdlet.StopCurrentInvocation();
-                    _cmdlet.ThrowTerminatingError(error);
-                }
-
-                _cmdlet.WriteError(error);
+                _cmdlet.WriteFailure(error, report.Error);
             }
             else if (readFailed is not null)
             {

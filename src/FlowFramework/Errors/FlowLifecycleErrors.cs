@@ -20,32 +20,20 @@ namespace FlowFramework.Errors
                 inner);
 
         /// <summary>The server refused to create the workflow: a 4xx keeps the server's text as the message.</summary>
-        internal static ErrorRecord CreateFailed(FlowApiException ex, string shown, FlowConnection connection)
-        {
-            if (ex.Kind != FlowErrorKind.BadRequest)
-            {
-                return FlowErrors.FromApiException(ex, shown, connection);
-            }
-
-            return FlowErrors.Create(FlowErrorIds.InvalidTemplate, ErrorCategory.InvalidArgument, shown,
-                $"The cluster at {connection.Uri} refused {shown}{Status(ex)}: {ex.ServerMessage ?? ex.Message}",
-                "Fix what the server names. GET _plugins/_flow_framework/workflow/_steps lists every step type with its inputs; a use case needs its required -Parameter keys.",
-                ex);
-        }
+        internal static ErrorRecord CreateFailed(FlowApiException ex, string shown, FlowConnection connection) =>
+            Refused(ex, shown, connection, FlowErrorIds.InvalidTemplate, ErrorCategory.InvalidArgument, shown,
+                "Fix what the server names. GET _plugins/_flow_framework/workflow/_steps lists every step type with its inputs; a use case needs its required -Parameter keys.");
 
         /// <summary>The server refused to start provisioning (usually: not NOT_STARTED).</summary>
-        internal static ErrorRecord ProvisionFailed(FlowApiException ex, string workflowId, FlowConnection connection)
-        {
-            if (ex.Kind != FlowErrorKind.BadRequest)
-            {
-                return FlowErrors.FromApiException(ex, workflowId, connection);
-            }
+        internal static ErrorRecord ProvisionFailed(FlowApiException ex, string workflowId, FlowConnection connection) =>
+            Refused(ex, workflowId, connection, FlowErrorIds.ProvisionRejected, ErrorCategory.InvalidOperation, $"to provision workflow '{workflowId}'",
+                $"A workflow is provisioned only from NOT_STARTED: deprovision it first (Invoke-FlowDeprovision {workflowId}). Check -Parameter keys against the template's ${{{{key}}}} placeholders.");
 
-            return FlowErrors.Create(FlowErrorIds.ProvisionRejected, ErrorCategory.InvalidOperation, workflowId,
-                $"The cluster at {connection.Uri} refused to provision workflow '{workflowId}'{Status(ex)}: {ex.ServerMessage ?? ex.Message}",
-                $"A workflow is provisioned only from NOT_STARTED: deprovision it first (Invoke-FlowDeprovision {workflowId}). Check -Parameter keys against the template's ${{{{key}}}} placeholders.",
-                ex);
-        }
+        /// <summary>A 4xx refusal in the server's own words; any other failure as every cmdlet words it.</summary>
+        private static ErrorRecord Refused(FlowApiException ex, string target, FlowConnection connection, string errorId, ErrorCategory category, string what, string action) =>
+            ex.Kind != FlowErrorKind.BadRequest
+                ? FlowErrors.FromApiException(ex, target, connection)
+                : FlowErrors.Create(errorId, category, target, $"The cluster at {connection.Uri} refused {what}{Status(ex)}: {ex.ServerMessage ?? ex.Message}", action, ex);
 
         /// <summary>The error for a wait that did not end COMPLETED; null when it did.</summary>
         internal static ErrorRecord? FromWait(FlowWaitReport report, FlowConnection connection)
