@@ -49,7 +49,7 @@ namespace FlowFramework.Commands
             base.BeginProcessing();
             if (Wait && !Provision)
             {
-                ThrowTerminatingError(FlowErrors.Create("FlowWaitWithoutProvision", ErrorCategory.InvalidArgument, null,
+                ThrowTerminatingError(FlowErrors.Create(FlowErrorIds.WaitWithoutProvision, ErrorCategory.InvalidArgument, null,
                     "-Wait waits for provisioning, and without -Provision nothing is provisioned.",
                     "Add -Provision, or provision later with Invoke-FlowProvision <id> -Wait."));
             }

@@ -24,6 +24,7 @@ namespace FlowFramework.Errors
         internal const string ProvisioningFailed = "FlowProvisioningFailed";
         internal const string NotProvisioning = "FlowWorkflowNotProvisioning";
         internal const string WaitTimedOut = "FlowWaitTimeout";
+        internal const string WaitWithoutProvision = "FlowWaitWithoutProvision";
     }
 
     /// <summary>
