@@ -13,8 +13,13 @@
     CmdletsToExport      = @(
         'Connect-FlowCluster'
         'Disconnect-FlowCluster'
+        'Get-FlowWorkflow'
         'Get-FlowWorkflowStatus'
         'Invoke-FlowDeprovision'
+        'Invoke-FlowProvision'
+        'New-FlowWorkflow'
+        'Remove-FlowWorkflow'
+        'Wait-FlowWorkflow'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

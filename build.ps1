@@ -6,7 +6,8 @@ The one entry point for building, packaging, testing and demonstrating FlowFrame
 .DESCRIPTION
 Tasks:
   Build      Release build of the whole solution.
-  Package    Build, then lay out out/FlowFramework/<version>/ from an allowlist and write a .nupkg to out/nupkg.
+  Package    Build, then lay out out/FlowFramework/<version>/ from an allowlist and write a .nupkg to out/nupkg,
+             with the simulator's .NET tool package (FlowFramework.Simulator, command flowframework-simulator) beside it.
   Test       Package, run every xunit project, then Pester in a fresh pwsh against the packaged module.
              Ends with one line "N passed, M failed"; exits non-zero on any failure or when no test ran.
   Demo       Package, start the simulator on a free loopback port and walk through a whole teardown.
@@ -81,6 +82,10 @@ New-FlowHelpFile -ModuleName FlowFramework -HelpSource '$Root/src/FlowFramework/
     Compress-PSResource -Path $PackageDir -DestinationPath $nupkgDir
     $nupkg = Get-ChildItem -LiteralPath $nupkgDir -Filter '*.nupkg'
     if (-not $nupkg) { throw "Compress-PSResource wrote no .nupkg to $nupkgDir." }
+    # The simulator as a .NET tool, beside the module: dotnet tool install --add-source out/nupkg FlowFramework.Simulator.
+    Invoke-Native dotnet @('pack', (Join-Path $Root 'src/FlowFramework.Simulator/FlowFramework.Simulator.csproj'), '-c', $Configuration, '--no-build', '--nologo', '-v', 'q', '-o', $nupkgDir)
+    if (-not (Test-Path -LiteralPath (Join-Path $nupkgDir "FlowFramework.Simulator.$Version.nupkg"))) { throw "dotnet pack wrote no FlowFramework.Simulator.$Version.nupkg to $nupkgDir." }
+    Write-Host "Packaged the simulator tool -> $nupkgDir (FlowFramework.Simulator.$Version.nupkg, command flowframework-simulator)"
     Write-Host "Packaged FlowFramework $Version -> $PackageDir ($($nupkg.Name))"
 }
 

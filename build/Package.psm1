@@ -7,7 +7,7 @@ $script:ModuleAssemblies = @(
     'FlowFramework.Model.dll'
     'FlowFramework.Isolation.dll'
 )
-$script:ModuleFiles = @('FlowFramework.psd1', 'FlowFramework.format.ps1xml', 'en-US/FlowFramework.dll-Help.xml') + $script:ModuleAssemblies
+$script:ModuleFiles = @('FlowFramework.psd1', 'FlowFramework.format.ps1xml', 'en-US/FlowFramework.dll-Help.xml', 'en-US/about_FlowFramework.help.txt') + $script:ModuleAssemblies
 
 # The engine and everything it needs on netstandard2.0, loaded by the module's own resolver.
 $script:DependencyFiles = @(
@@ -112,6 +112,7 @@ function New-FlowPackage {
     Copy-Item -LiteralPath $Manifest -Destination $Destination
     Copy-Item -LiteralPath (Join-Path $BuildOutput 'FlowFramework.format.ps1xml') -Destination $Destination
     Copy-Item -LiteralPath $HelpFile -Destination (Join-Path $Destination 'en-US/FlowFramework.dll-Help.xml')
+    Copy-Item -LiteralPath (Join-Path $BuildOutput 'en-US/about_FlowFramework.help.txt') -Destination (Join-Path $Destination 'en-US/about_FlowFramework.help.txt')
     foreach ($file in $script:ModuleAssemblies) { Copy-Item -LiteralPath (Join-Path $BuildOutput $file) -Destination $Destination }
     foreach ($file in $script:DependencyFiles) { Copy-Item -LiteralPath (Join-Path $BuildOutput $file) -Destination (Join-Path $Destination 'dependencies') }
     Assert-FlowPackage -Path $Destination

@@ -8,6 +8,8 @@ Starts the simulator (a local stand-in for an OpenSearch node with Flow Framewor
 loopback port with an undeploy lag, so the first deprovision answer is a 202 like on a real cluster. Then:
 provisions demo/demo-template.json, shows its resources, deprovisions with -Verbose so the retries show, shows the
 index and pipeline that need explicit permission, pipes them back with -AllowDelete, and shows the workflow empty.
+Then the lifecycle: a second workflow provisioned with New-FlowWorkflow -Provision -Wait is orphaned by deleting its
+template, found with Get-FlowWorkflowStatus -HasResources, and removed with Remove-FlowWorkflow -Deprovision.
 The simulator is stopped at the end, also on Ctrl+C. Exit code 0 only when the workflow ends empty.
 
 .EXAMPLE
@@ -109,13 +111,34 @@ try {
     $final = Get-FlowWorkflowStatus -WorkflowId $workflowId -All
     Show-Table $final -Property WorkflowId, State, ProvisioningProgress, @{ n = 'Resources'; e = { $_.Resources.Count } }
 
-    Write-Step 'Summary'
+    # The teardown story's numbers, before the lifecycle steps below add their own requests.
     $log = Invoke-RestMethod -Uri "$url/_simulator/requests"
     $requests = @($log | ForEach-Object { $_ })   # the log is one JSON array; enumerate it
+
+    Write-Step 'Someone deletes a template that still has resources' 'New-FlowWorkflow -Provision -Wait provisions a second copy; then Remove-FlowWorkflow without -Deprovision does what the Dashboards delete dialog does: the server deletes the template and keeps the state with its resources, an orphan. The module warns.'
+    $copy = (Get-Content -LiteralPath $Template -Raw).Replace('"flowframework-demo-models"', '"flowframework-demo-models-2"').Replace('"demo-embedding-pipeline"', '"demo-embedding-pipeline-2"').Replace('"demo-passages"', '"demo-passages-2"')
+    $second = New-FlowWorkflow -Template $copy -Provision -Wait -ErrorAction Stop
+    Show-Table $second -Property WorkflowId, Name, State
+    Remove-FlowWorkflow $second.WorkflowId -Force
+
+    Write-Step 'Find what is left' 'Get-FlowWorkflowStatus -HasResources reads every page of the state search; HasTemplate shows the orphan.'
+    $leftovers = @(Get-FlowWorkflowStatus -HasResources)
+    Show-Table $leftovers -Property WorkflowId, State, @{ n = 'Resources'; e = { $_.Resources.Count } }, HasTemplate
+    if (-not ($leftovers | Where-Object { $_.WorkflowId -eq $second.WorkflowId -and $_.HasTemplate -eq $false })) { throw 'Expected the orphan to be listed with HasTemplate False.' }
+
+    Write-Step 'Remove everything' "Get-FlowWorkflowStatus -HasResources | Remove-FlowWorkflow -Deprovision -AllowDelete 'demo-*' -IncludeModelGroups -Force: each workflow is deprovisioned, its model groups deleted once it is clean, then its template (the orphan has none left). The first workflow, already empty, loses its template too."
+    $leftovers | Remove-FlowWorkflow -Deprovision -AllowDelete 'demo-*' -IncludeModelGroups -Force -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -match 'model group|template' } | ForEach-Object { Write-Note $_.Message DarkGray }
+    Remove-FlowWorkflow $workflowId -Deprovision -Force
+    $stillHolding = @(Get-FlowWorkflowStatus -HasResources)
+    $templatesLeft = @(Get-FlowWorkflow)
+    Write-Note "Workflows holding resources: $($stillHolding.Count); templates left: $($templatesLeft.Count)."
+    $lifecycleClean = $stillHolding.Count -eq 0 -and $templatesLeft.Count -eq 0
+
+    Write-Step 'Summary'
     $deprovisionCalls = @($requests | Where-Object { $_.method -eq 'POST' -and $_.path -like '*/_deprovision' })
-    $clean = $final.State -eq 'NOT_STARTED' -and $final.Resources.Count -eq 0 -and $stillLeft.Count -eq 0 -and $secondResult.Status -eq 'Deprovisioned'
+    $clean = $final.State -eq 'NOT_STARTED' -and $final.Resources.Count -eq 0 -and $stillLeft.Count -eq 0 -and $secondResult.Status -eq 'Deprovisioned' -and $lifecycleClean
     $wall.Stop()
-    Write-Note "Requests sent to the cluster: $($requests.Count) in all: $setupRequests to connect and provision, $($requests.Count - $setupRequests) by the module's status and deprovision cmdlets ($($deprovisionCalls.Count) deprovision calls)."
+    Write-Note "Requests sent to the cluster for the teardown: $($requests.Count) in all: $setupRequests to connect and provision, $($requests.Count - $setupRequests) by the module's status and deprovision cmdlets ($($deprovisionCalls.Count) deprovision calls)."
     Write-Note ("Time: first deprovision {0:N1} s, second {1:N1} s; whole demo {2:N1} s (wall clock, simulator start included)." -f $firstRun.Elapsed.TotalSeconds, $secondRun.Elapsed.TotalSeconds, $wall.Elapsed.TotalSeconds)
     if ($clean) {
         Write-Note "Workflow $workflowId is fully deprovisioned." Green

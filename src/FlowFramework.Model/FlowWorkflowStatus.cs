@@ -6,7 +6,7 @@ namespace FlowFramework
     public sealed class FlowWorkflowStatus
     {
         internal FlowWorkflowStatus(string workflowId, string? state, string? provisioningProgress, DateTimeOffset? provisionStartTime,
-            DateTimeOffset? provisionEndTime, string? error, string? user, string? tenantId, FlowResource[]? resources)
+            DateTimeOffset? provisionEndTime, string? error, string? user, string? tenantId, FlowResource[]? resources, bool? hasTemplate = null)
         {
             WorkflowId = workflowId ?? throw new ArgumentNullException(nameof(workflowId));
             State = state;
@@ -17,6 +17,7 @@ namespace FlowFramework
             User = user;
             TenantId = tenantId;
             Resources = resources ?? new FlowResource[0];
+            HasTemplate = hasTemplate;
         }
 
         public string WorkflowId { get; }
@@ -42,6 +43,16 @@ namespace FlowFramework
 
         /// <summary>The resources the workflow created, in the server's stored order.</summary>
         public FlowResource[] Resources { get; }
+
+        /// <summary>
+        /// Whether the workflow's template still exists: False for an orphaned state (its template was deleted, its
+        /// resources were not); null when the templates could not be read.
+        /// </summary>
+        public bool? HasTemplate { get; }
+
+        /// <summary>A copy that says whether the template exists.</summary>
+        internal FlowWorkflowStatus WithTemplate(bool? hasTemplate) =>
+            new FlowWorkflowStatus(WorkflowId, State, ProvisioningProgress, ProvisionStartTime, ProvisionEndTime, Error, User, TenantId, Resources, hasTemplate);
 
         public override string ToString() => WorkflowId + " " + State;
     }

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace FlowFramework.Engine.Tests;
 
 /// <summary>A request as the fake server saw it.</summary>
-internal sealed record SeenRequest(string Method, string AbsoluteUri, string OriginalString, string? Authorization, string? TenantId, DateTimeOffset At);
+internal sealed record SeenRequest(string Method, string AbsoluteUri, string OriginalString, string? Authorization, string? TenantId, DateTimeOffset At, string? Body = null);
 
 /// <summary>
 /// Scripts the cluster: one queue of answers per endpoint (deprovision, status, root); the last answer of a
@@ -31,7 +31,7 @@ internal sealed class FakeCluster : HttpMessageHandler
     public List<SeenRequest> PoolReads => Requests.Where(r => r.AbsoluteUri.Contains("/_nodes/thread_pool")).ToList();
 
     /// <summary>Existence reads of resources: HEAD of an index, GET of a pipeline, connector, model or agent.</summary>
-    public List<SeenRequest> ResourceReads => Requests.Where(r => Endpoint(new Uri(r.AbsoluteUri), r.Method) == "resource").ToList();
+    public List<SeenRequest> ResourceReads => Requests.Where(r => Endpoint(new Uri(r.AbsoluteUri)) == "resource").ToList();
 
     public FakeCluster OnDeprovision(params Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>>[] answers) => On("deprovision", answers);
 
@@ -45,14 +45,10 @@ internal sealed class FakeCluster : HttpMessageHandler
     /// <summary>Existence reads (HEAD index, GET pipeline, connector, model, agent), in the order they come.</summary>
     public FakeCluster OnResource(params Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>>[] answers) => On("resource", answers);
 
-    private static string Endpoint(Uri uri, string method) =>
-        uri.AbsolutePath.EndsWith("/_deprovision", StringComparison.Ordinal) ? "deprovision"
-        : uri.AbsolutePath.EndsWith("/_status", StringComparison.Ordinal) ? "status"
-        : uri.AbsolutePath == "/_nodes/thread_pool" ? "pool"
-        : uri.AbsolutePath == "/" ? "root"
-        : "resource";
+    /// <summary>Requests to one endpoint: deprovision, status, search, state-search, provision, model-group, create, template or root.</summary>
+    public List<SeenRequest> To(string endpoint) => Requests.Where(r => Endpoint(new Uri(r.AbsoluteUri)) == endpoint).ToList();
 
-    private FakeCluster On(string endpoint, Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>>[] answers)
+    public FakeCluster On(string endpoint, params Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>>[] answers)
     {
         if (!_scripts.TryGetValue(endpoint, out var queue))
         {
@@ -76,8 +72,9 @@ internal sealed class FakeCluster : HttpMessageHandler
             uri.OriginalString,
             request.Headers.Authorization?.ToString(),
             request.Headers.TryGetValues("x-tenant-id", out var tenant) ? tenant.Single() : null,
-            Clock.GetUtcNow()));
-        var endpoint = Endpoint(uri, request.Method.Method);
+            Clock.GetUtcNow(),
+            request.Content?.ReadAsStringAsync().GetAwaiter().GetResult()));
+        var endpoint = Endpoint(uri);
         if (_scripts.TryGetValue(endpoint, out var queue) && queue.Count > 0)
         {
             _last[endpoint] = queue.Dequeue();
@@ -89,6 +86,23 @@ internal sealed class FakeCluster : HttpMessageHandler
         }
 
         return answer(request, cancellationToken);
+    }
+
+    private static string Endpoint(Uri uri)
+    {
+        var path = uri.AbsolutePath;
+        bool Ends(string tail) => path.EndsWith(tail, StringComparison.Ordinal);
+        return Ends("/_deprovision") ? "deprovision"
+            : Ends("/_status") ? "status"
+            : Ends("/workflow/state/_search") ? "state-search"
+            : Ends("/workflow/_search") ? "search"
+            : Ends("/_provision") ? "provision"
+            : path.Contains("/_ml/model_groups/", StringComparison.Ordinal) ? "model-group"
+            : Ends("/_flow_framework/workflow") ? "create"
+            : path.Contains("/_flow_framework/workflow/", StringComparison.Ordinal) ? "template"
+            : path == "/_nodes/thread_pool" ? "pool"
+            : path == "/" ? "root"
+            : "resource";
     }
 }
 

@@ -34,6 +34,13 @@ public static class ClusterScripts
 
     public static FakeResponse Root() => new(200, FakeCluster.RootBody);
 
+    /// <summary>A search answer whose hits are these template ids (Get-FlowWorkflowStatus looks up whether each template exists).</summary>
+    public static FakeResponse TemplateHits(params string[] ids) =>
+        new(200, "{\"took\":1,\"timed_out\":false,\"hits\":{\"total\":{\"value\":" + ids.Length + ",\"relation\":\"eq\"},\"hits\":["
+            + string.Join(",", ids.Select(id => "{\"_index\":\".plugins-flow-framework-templates\",\"_id\":" + JsonSerializer.Serialize(id) + ",\"_source\":{\"name\":\"n\"}}")) + "]}}");
+
+    public static bool IsSearch(FakeRequest r) => r.Method == "POST" && r.Path.EndsWith("/_search", StringComparison.Ordinal);
+
     public static FakeResponse Error(int status, string message) =>
         new(status, JsonSerializer.Serialize(new Dictionary<string, string> { ["error"] = message }));
 

@@ -44,19 +44,19 @@ $c.ToString()
     [Fact]
     public void Connect_sets_the_session_default_used_by_later_cmdlets()
     {
-        using var cluster = new FakeCluster(r => r.Path == "/" ? ClusterScripts.Root() : new FakeResponse(200, ClusterScripts.Status("wf1", "NOT_STARTED")));
+        using var cluster = new FakeCluster(r => r.Path == "/" ? ClusterScripts.Root() : ClusterScripts.IsSearch(r) ? ClusterScripts.TemplateHits("wf1") : new FakeResponse(200, ClusterScripts.Status("wf1", "NOT_STARTED")));
         using var ps = new PowerShellSession();
         var result = ps.Run($"Connect-FlowCluster '{cluster.Url}'; Get-FlowWorkflowStatus wf1");
         Assert.Empty(result.Errors);
         var status = Assert.Single(result.OfType<FlowWorkflowStatus>());
         Assert.Equal("wf1", status.WorkflowId);
-        Assert.Equal(new[] { "GET /", "GET /_plugins/_flow_framework/workflow/wf1/_status" }, cluster.RequestList.Select(r => r.ToString()));
+        Assert.Equal(new[] { "GET /", "GET /_plugins/_flow_framework/workflow/wf1/_status", "POST /_plugins/_flow_framework/workflow/_search" }, cluster.RequestList.Select(r => r.ToString()));
     }
 
     [Fact]
     public void Without_a_connection_the_cmdlets_use_OPENSEARCH_URL()
     {
-        using var cluster = new FakeCluster(_ => new FakeResponse(200, ClusterScripts.Status("wf1", "NOT_STARTED")));
+        using var cluster = new FakeCluster(r => ClusterScripts.IsSearch(r) ? ClusterScripts.TemplateHits("wf1") : new FakeResponse(200, ClusterScripts.Status("wf1", "NOT_STARTED")));
         using var ps = new PowerShellSession();
         var previous = Environment.GetEnvironmentVariable("OPENSEARCH_URL");
         Environment.SetEnvironmentVariable("OPENSEARCH_URL", cluster.Url);
@@ -65,7 +65,8 @@ $c.ToString()
             var result = ps.Run("Disconnect-FlowCluster; Get-FlowWorkflowStatus -WorkflowId wf1");
             Assert.Empty(result.Errors);
             Assert.Single(result.OfType<FlowWorkflowStatus>());
-            Assert.Single(cluster.RequestList);
+            Assert.Single(cluster.RequestList, r => !ClusterScripts.IsSearch(r));
+            Assert.DoesNotContain(cluster.RequestList, r => r.Path == "/");
         }
         finally
         {
@@ -157,7 +158,7 @@ public class ConnectWithoutClusterMonitorTests
     [Fact]
     public void A_user_without_cluster_monitor_still_connects_with_a_warning_and_can_read_status()
     {
-        using var cluster = new FakeCluster(r => r.Path == "/" ? new FakeResponse(403, NoMonitor) : new FakeResponse(200, ClusterScripts.Status("wf1", "COMPLETED")));
+        using var cluster = new FakeCluster(r => r.Path == "/" ? new FakeResponse(403, NoMonitor) : ClusterScripts.IsSearch(r) ? ClusterScripts.TemplateHits("wf1") : new FakeResponse(200, ClusterScripts.Status("wf1", "COMPLETED")));
         using var ps = new PowerShellSession();
         var result = ps.Run($@"
 $cred = [pscredential]::new('reader', (ConvertTo-SecureString 'R3ad-0nly!' -AsPlainText -Force))

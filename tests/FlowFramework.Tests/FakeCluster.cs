@@ -65,7 +65,8 @@ public sealed class FakeCluster : IDisposable
             queryAt < 0 ? raw : raw[..queryAt],
             queryAt < 0 ? "" : raw[(queryAt + 1)..],
             context.Request.Headers["Authorization"],
-            context.Request.Headers["x-tenant-id"]);
+            context.Request.Headers["x-tenant-id"],
+            new StreamReader(context.Request.InputStream, Encoding.UTF8).ReadToEnd());
         Requests.Enqueue(request);
         FakeResponse response;
         try
@@ -99,7 +100,7 @@ public sealed class FakeCluster : IDisposable
         "{\"name\":\"node-1\",\"cluster_name\":\"fake-cluster\",\"cluster_uuid\":\"abc\",\"version\":{\"distribution\":\"opensearch\",\"number\":\"3.1.0\"},\"tagline\":\"The OpenSearch Project: https://opensearch.org/\"}";
 }
 
-public sealed record FakeRequest(string Method, string Path, string Query, string? Authorization, string? TenantId)
+public sealed record FakeRequest(string Method, string Path, string Query, string? Authorization, string? TenantId, string Body = "")
 {
     public override string ToString() => Query.Length == 0 ? $"{Method} {Path}" : $"{Method} {Path}?{Query}";
 }

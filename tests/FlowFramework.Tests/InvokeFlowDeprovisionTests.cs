@@ -361,4 +361,39 @@ public class InvokeFlowDeprovisionTests
         Assert.Contains(result.Verbose, v => v.StartsWith("GET /_plugins/_flow_framework/workflow/wf1/_status?all=true -> 200", StringComparison.Ordinal));
         Assert.Contains(result.Progress, p => p.RecordType == ProgressRecordType.Completed);
     }
+
+    [Fact]
+    public void IncludeModelGroups_deletes_the_workflows_model_group_once_it_is_clean()
+    {
+        using var cluster = new LifecycleCluster();
+        cluster.Add("wf1", "one", "COMPLETED", new[] { ClusterScripts.FullResources[1], ClusterScripts.FullResources[2] });
+
+        var result = cluster.Run("Invoke-FlowDeprovision -Connection $c wf1 -IncludeModelGroups -Force -PassThru");
+
+        Assert.Empty(result.Errors);
+        Assert.Empty(result.Warnings);
+        var outcome = Assert.Single(result.OfType<FlowDeprovisionResult>());
+        Assert.Empty(outcome.Retained);
+        Assert.Contains(outcome.Deprovisioned, r => r.ResourceType == "model_group_id" && r.ResourceId == "group1");
+        Assert.Single(cluster.To("DELETE", "/_plugins/_ml/model_groups/group1"));
+    }
+
+    [Fact]
+    public void IncludeModelGroups_keeps_a_group_that_still_has_models_as_a_leftover_with_the_server_text()
+    {
+        using var cluster = new LifecycleCluster();
+        cluster.Add("wf1", "one", "COMPLETED", new[] { ClusterScripts.FullResources[1] });
+        cluster.Override = r => r.Path.StartsWith("/_plugins/_ml/model_groups/", StringComparison.Ordinal)
+            ? new FakeResponse(409, "{\"error\":{\"type\":\"status_exception\",\"reason\":\"Cannot delete the model group when it has associated model versions\"},\"status\":409}")
+            : null;
+
+        var result = cluster.Run("Invoke-FlowDeprovision -Connection $c wf1 -IncludeModelGroups -Force");
+
+        var left = Assert.Single(result.OfType<FlowResource>());
+        Assert.Equal(("group1", FlowResourceStatus.Failed), (left.ResourceId, left.Status));
+        Assert.Contains("Cannot delete the model group when it has associated model versions", left.Reason);
+        var error = Assert.Single(result.Errors);
+        Assert.Equal("FlowDeprovisionIncomplete,FlowFramework.Commands.InvokeFlowDeprovisionCommand", error.FullyQualifiedErrorId);
+    }
+
 }

@@ -25,8 +25,15 @@ Describe 'The demo (demo/Invoke-Demo.ps1)' {
 
     It 'ends with the workflow NOT_STARTED and empty, and prints its request count and wall time' {
         $script:Text | Should -Match '\S+\s+NOT_STARTED\s+NOT_STARTED\s+0'
-        $script:Text | Should -Match 'Requests sent to the cluster: \d+ in all: \d+ to connect and provision, \d+ by the module''s status and deprovision cmdlets \(3 deprovision calls\)\.'
+        $script:Text | Should -Match 'Requests sent to the cluster for the teardown: \d+ in all: \d+ to connect and provision, \d+ by the module''s status and deprovision cmdlets \(3 deprovision calls\)\.'
         $script:Text | Should -Match 'whole demo [\d.]+ s'
         $script:Text | Should -Match 'Stopped the simulator\.'
+    }
+
+    It 'then finds an orphan with Get-FlowWorkflowStatus -HasResources and removes everything with Remove-FlowWorkflow -Deprovision' {
+        $script:Text | Should -Match 'still lists 6 resource\(s\)'
+        $script:Text | Should -Match '\S+\s+COMPLETED\s+6\s+False'
+        $script:Text | Should -Match 'Deleted model group \S+'
+        $script:Text | Should -Match 'Workflows holding resources: 0; templates left: 0\.'
     }
 }

@@ -9,7 +9,7 @@ param(
     [Parameter(Mandatory)][string] $SimulatorDll,
     [Parameter(Mandatory)][string] $ForeignPolly,
     [Parameter(Mandatory)][string] $CountsFile,
-    [string[]] $Path = @($PSScriptRoot)
+    [string[]] $Path = @($PSScriptRoot, (Join-Path $PSScriptRoot '../../examples'))
 )
 $ErrorActionPreference = 'Stop'
 # Plain text everywhere (this process and the fresh ones tests start): escape codes in messages only get in the way.
@@ -22,6 +22,9 @@ $env:FLOW_TEST_MODULE = (Resolve-Path $ModuleManifest).ProviderPath
 $env:FLOW_TEST_SIMULATOR = (Resolve-Path $SimulatorDll).ProviderPath
 $env:FLOW_TEST_FOREIGN_POLLY = $ForeignPolly
 $env:FLOW_TEST_REPO_ROOT = (Resolve-Path (Join-Path $PSScriptRoot '../..')).ProviderPath
+# The README's runbook test (examples/Teardown.Tests.ps1) runs as a user runs it, told where this build's module and simulator are.
+$env:FLOWFRAMEWORK_MODULE = $env:FLOW_TEST_MODULE
+$env:FLOWFRAMEWORK_SIMULATOR = $env:FLOW_TEST_SIMULATOR
 
 $configuration = New-PesterConfiguration
 $configuration.Run.Path = $Path

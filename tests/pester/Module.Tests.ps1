@@ -25,7 +25,7 @@ Describe 'Importing the packaged module' {
         $lines[1] | Should -Be 'functions=0;aliases=0;variables=0'
     }
 
-    It 'has full help with every parameter and at least three examples for <_>' -ForEach @('Connect-FlowCluster', 'Disconnect-FlowCluster', 'Get-FlowWorkflowStatus', 'Invoke-FlowDeprovision') {
+    It 'has full help with every parameter and at least three examples for <_>' -ForEach @((Import-PowerShellDataFile $env:FLOW_TEST_MODULE).CmdletsToExport) {
         $result = Invoke-FreshPwsh -Script @"
 Import-Module '$Manifest'
 `$help = Get-Help $_ -Full
@@ -44,17 +44,29 @@ Import-Module '$Manifest'
         $lines[2] | Should -Be 'undocumented='
     }
 
-    It 'gives the four output types a table view' {
+    It 'gives the five output types a table view' {
         $result = Invoke-FreshPwsh -Script @"
 Import-Module '$Manifest'
-foreach (`$t in 'FlowResource', 'FlowWorkflowStatus', 'FlowDeprovisionResult', 'FlowConnection') {
+foreach (`$t in 'FlowResource', 'FlowWorkflowStatus', 'FlowDeprovisionResult', 'FlowConnection', 'FlowWorkflow') {
     `$view = Get-FormatData -TypeName "FlowFramework.`$t" -PowerShellVersion `$PSVersionTable.PSVersion
     `$t + '=' + ((`$view.FormatViewDefinition | ForEach-Object { `$_.Control.GetType().Name }) -join ',')
 }
 "@
         $result.ExitCode | Should -Be 0
-        foreach ($t in 'FlowResource', 'FlowWorkflowStatus', 'FlowDeprovisionResult', 'FlowConnection') {
+        foreach ($t in 'FlowResource', 'FlowWorkflowStatus', 'FlowDeprovisionResult', 'FlowConnection', 'FlowWorkflow') {
             $result.Output | Should -Match "(?m)^$t=TableControl\s*$"
+        }
+    }
+
+    It 'ships the about_FlowFramework topic, which tells the lifecycle story' {
+        $result = Invoke-FreshPwsh -Script @"
+Import-Module '$Manifest'
+Get-Help about_FlowFramework | Out-String -Width 200
+"@
+        $result.ExitCode | Should -Be 0
+        $result.Output | Should -Match 'about_FlowFramework'
+        foreach ($cmdlet in 'Get-FlowWorkflow', 'Get-FlowWorkflowStatus -HasResources', 'New-FlowWorkflow', 'Wait-FlowWorkflow', 'Remove-FlowWorkflow', '-IncludeModelGroups', 'flowframework-simulator') {
+            $result.Output | Should -Match ([regex]::Escape($cmdlet))
         }
     }
 
@@ -142,7 +154,43 @@ finally { Unregister-PSResourceRepository -Name '$repoName' }
         $result.Errors | Should -BeNullOrEmpty
         $result.ExitCode | Should -Be 0
         $result.Output | Should -Match 'installed=\d+\.\d+\.\d+'
-        $result.Output | Should -Match 'commands=Connect-FlowCluster,Disconnect-FlowCluster,Get-FlowWorkflowStatus,Invoke-FlowDeprovision'
+        $declared = (Import-PowerShellDataFile $Manifest).CmdletsToExport | Sort-Object
+        $result.Output | Should -Match ([regex]::Escape('commands=' + ($declared -join ',')))
+    }
+}
+
+Describe 'The simulator as a .NET tool' {
+    It 'installs from out/nupkg with dotnet tool install and serves a cluster on a free port' {
+        $nupkgDir = Join-Path $env:FLOW_TEST_REPO_ROOT 'out/nupkg'
+        $toolPath = Join-Path $TestDrive 'tools'
+        $version = (Import-PowerShellDataFile $Manifest).ModuleVersion
+        # A private package folder: the tool is unpacked from this build's nupkg, never from a cache of an older one.
+        $previous = $env:NUGET_PACKAGES
+        $env:NUGET_PACKAGES = Join-Path $TestDrive 'nuget-packages'
+        try { $install = & dotnet tool install --tool-path $toolPath --add-source $nupkgDir FlowFramework.Simulator --version $version 2>&1 }
+        finally { $env:NUGET_PACKAGES = $previous }
+        $LASTEXITCODE | Should -Be 0 -Because ($install -join "`n")
+        $command = Get-ChildItem -LiteralPath $toolPath -Filter 'flowframework-simulator*' | Select-Object -First 1
+        $command | Should -Not -BeNullOrEmpty
+
+        $info = [System.Diagnostics.ProcessStartInfo]::new($command.FullName)
+        foreach ($a in '--port', '0') { $info.ArgumentList.Add($a) }
+        $info.RedirectStandardOutput = $true
+        $info.RedirectStandardError = $true
+        $process = [System.Diagnostics.Process]::Start($info)
+        try {
+            $read = $process.StandardOutput.ReadLineAsync()
+            $read.Wait([TimeSpan]::FromSeconds(60)) | Should -BeTrue
+            $read.Result | Should -Match 'FlowFramework\.Simulator listening on http://\S+'
+            $url = [regex]::Match($read.Result, 'listening on (\S+)').Groups[1].Value
+            $root = Invoke-RestMethod -Uri "$url/"
+            $root.version.distribution | Should -Be 'opensearch'
+            (Invoke-RestMethod -Uri "$url/_plugins/_flow_framework/workflow/_steps").PSObject.Properties.Name | Should -Contain 'create_connector'
+        }
+        finally {
+            if (-not $process.HasExited) { $process.Kill($true) }
+            $null = $process.WaitForExit(10000)
+        }
     }
 }
 

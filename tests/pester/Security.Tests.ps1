@@ -236,7 +236,7 @@ catch { $err = $_ }
             $_.Exception.Message | Should -BeLike '*HTTP 403*The server said: Failed to get workflow.'
             $_.ErrorDetails.RecommendedAction | Should -BeLike '*flow_framework_full_access*'
         }
-        $posts = @(Get-SimulatorRequests -Simulator $script:Auth | Where-Object method -EQ 'POST')
+        $posts = @(Get-SimulatorRequests -Simulator $script:Auth | Where-Object { $_.method -eq 'POST' -and $_.path -like '*/_deprovision' })
         $posts | Should -HaveCount 2 -Because 'a 403 is not retried'
         @($posts.user | Select-Object -Unique) | Should -Be @('ffread')
         $script:Ids | ForEach-Object { (Get-WorkflowResources $script:Auth $_ $script:Admin) | Should -HaveCount 6 }
@@ -250,9 +250,13 @@ catch { $err = $_ }
         $status = @($script:Ids | Get-FlowWorkflowStatus -All -Connection $conn)
         @($status.WorkflowId) | Should -Be $script:Ids
         $status | ForEach-Object { $_.User | Should -Be 'admin' -Because 'the state keeps the user who provisioned it' }
+        $status | ForEach-Object { $_.HasTemplate | Should -BeTrue }
         $log = @(Get-SimulatorRequests -Simulator $script:Auth)
-        $log | Should -HaveCount 2
-        $log | ForEach-Object { $_.user | Should -Be 'ffonly'; $_.query | Should -Be 'all=true' }
+        # Per piped id: its status, and the template search that fills HasTemplate.
+        @($log | ForEach-Object { "$($_.method) $($_.path -replace '/workflow/[^/]+/_status$', '/workflow/<id>/_status')" }) |
+            Should -Be (@('GET /_plugins/_flow_framework/workflow/<id>/_status', 'POST /_plugins/_flow_framework/workflow/_search') * 2)
+        $log | ForEach-Object { $_.user | Should -Be 'ffonly' }
+        @($log | Where-Object method -EQ 'GET') | ForEach-Object { $_.query | Should -Be 'all=true' }
         Disconnect-FlowCluster
     }
 }

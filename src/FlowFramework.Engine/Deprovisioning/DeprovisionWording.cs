@@ -74,6 +74,12 @@ namespace FlowFramework.Engine
         internal static string ModelDeploying(FlowResource model) =>
             $"Model {model.ResourceId} is still DEPLOYING; it can be deleted once the deployment ends, so the retries go on while it deploys.";
 
+        internal static string ModelGroupRetry(string groupId, FlowApiException error, TimeSpan delay) =>
+            $"deleting model group {groupId} failed ({error.Message}); trying again in {Seconds(delay)}.";
+
+        internal static string ModelGroupDeleted(string groupId, bool existed) =>
+            existed ? $"Deleted model group {groupId} (DELETE _plugins/_ml/model_groups/{groupId})." : $"Model group {groupId} was already gone (HTTP 404).";
+
         // Reasons: why a resource is where it is, and the way out on the server's side.
 
         internal static string Missing(FlowResource resource, string? read) =>
@@ -85,6 +91,20 @@ namespace FlowFramework.Engine
 
         internal static string Retained(FlowResource resource) =>
             $"The server drops {resource.ResourceType} entries from the state without deleting them; delete it yourself if it is no longer needed.";
+
+        internal static string ModelGroupWaitsForCleanWorkflow(FlowResource resource) =>
+            Retained(resource) + " It is deleted only once the workflow is clean, and this workflow still has resources.";
+
+        internal static string ModelGroupNotDeleted(string groupId, FlowApiException error)
+        {
+            var said = error.ServerMessage is string text ? $"HTTP {Number(error.StatusCode ?? 0)}: {text}" : error.Message;
+            var hint = error.StatusCode == 409
+                ? $"Models registered outside the workflow are still in it: find them with GET _plugins/_ml/models/_search (term model_group_id {groupId}), delete them, then DELETE _plugins/_ml/model_groups/{groupId}."
+                : error.Kind == FlowErrorKind.Forbidden || error.Kind == FlowErrorKind.Authentication
+                    ? "The user may not delete it: it needs ML Commons model group delete permission (cluster:admin/opensearch/ml/model_groups/delete) and access to the group."
+                    : $"Delete it with DELETE _plugins/_ml/model_groups/{groupId} once the cluster answers.";
+            return $"The model group was not deleted ({said}). The workflow no longer lists it, so deprovisioning again does not retry it. {hint}";
+        }
 
         internal static string NotDeprovisioned(FlowApiException? error) =>
             error is null ? "The deprovision did not run." : "Not deprovisioned: " + error.Message;

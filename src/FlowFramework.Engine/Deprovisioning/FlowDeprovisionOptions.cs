@@ -20,6 +20,9 @@ namespace FlowFramework.Engine
         /// <summary>Stop when the same leftovers have kept failing for this long.</summary>
         public TimeSpan StallTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
+        /// <summary>Once the server reports the workflow clean, delete the model groups it registered (the server keeps them).</summary>
+        public bool IncludeModelGroups { get; set; }
+
         public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
         /// <summary>Seeds the jitter so tests get a fixed schedule.</summary>

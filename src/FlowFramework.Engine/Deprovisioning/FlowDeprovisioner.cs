@@ -53,7 +53,7 @@ namespace FlowFramework.Engine
         /// Runs the deprovision loop for the plan's workflow. Errors of the cluster end up in the report;
         /// cancellation throws <see cref="OperationCanceledException"/>; an invalid id throws <see cref="FlowApiException"/>.
         /// </summary>
-        public Task<FlowDeprovisionReport> RunAsync(FlowDeprovisionPlan plan, Action<FlowDeprovisionEvent>? onEvent, CancellationToken ct)
+        public async Task<FlowDeprovisionReport> RunAsync(FlowDeprovisionPlan plan, Action<FlowDeprovisionEvent>? onEvent, CancellationToken ct)
         {
             if (plan is null)
             {
@@ -61,7 +61,8 @@ namespace FlowFramework.Engine
             }
 
             WorkflowIdValidator.Validate(plan.WorkflowId);
-            return new DeprovisionRun(_client, _options, plan, onEvent).ExecuteAsync(ct);
+            var report = await new DeprovisionRun(_client, _options, plan, onEvent).ExecuteAsync(ct).ConfigureAwait(false);
+            return _options.IncludeModelGroups ? await ModelGroupCleanup.RunAsync(_client, _options, report, onEvent, ct).ConfigureAwait(false) : report;
         }
     }
 }

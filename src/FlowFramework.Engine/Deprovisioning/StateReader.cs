@@ -11,29 +11,7 @@ namespace FlowFramework.Engine
     /// </summary>
     internal static class StateReader
     {
-        internal static async Task<FlowWorkflowStatus> ReadAsync(FlowApiClient client, FlowDeprovisionOptions options, string workflowId, Action<FlowDeprovisionEvent>? onEvent, CancellationToken ct)
-        {
-            var time = options.TimeProvider ?? TimeProvider.System;
-            var delays = new RetryDelay(options);
-            var started = time.GetTimestamp();
-            var reads = 0;
-            var retry = new TransientRetry(
-                time,
-                options.MaxAttempts,
-                ex => ex.IsTransient,
-                ex => RetryDecision.Decide(new RunState(AttemptOutcome.Transient, reads, options.MaxAttempts, time.GetElapsedTime(started), options.Timeout, delays.After(reads))
-                {
-                    RetryAfter = ex.RetryAfter,
-                }),
-                (ex, delay) => onEvent?.Invoke(new FlowDeprovisionEvent(workflowId, FlowDeprovisionEventKind.RetryScheduled, 0, 0, delay,
-                    $"Workflow {workflowId}: {DeprovisionWording.StatusReadRetry(ex, delay)}")));
-            return await retry.ExecuteAsync(
-                token =>
-                {
-                    reads++;
-                    return client.GetWorkflowStatusAsync(workflowId, true, token);
-                },
-                ct).ConfigureAwait(false);
-        }
+        internal static Task<FlowWorkflowStatus> ReadAsync(FlowApiClient client, FlowDeprovisionOptions options, string workflowId, Action<FlowDeprovisionEvent>? onEvent, CancellationToken ct) =>
+            PatientRequest.SendAsync(options, workflowId, token => client.GetWorkflowStatusAsync(workflowId, true, token), DeprovisionWording.StatusReadRetry, onEvent, ct);
     }
 }

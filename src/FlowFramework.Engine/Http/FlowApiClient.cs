@@ -22,7 +22,7 @@ namespace FlowFramework.Engine
     /// authority bundle does not vouch for is <see cref="FlowErrorKind.Tls"/>. How requests sign in is the handler
     /// chain's business (Auth/FlowHttpPipeline.cs).
     /// </summary>
-    public sealed class FlowApiClient : IDisposable
+    public sealed partial class FlowApiClient : IDisposable
     {
         private const string WorkflowPath = "/_plugins/_flow_framework/workflow/";
         private static readonly ResiliencePropertyKey<TimeSpan> TimeoutKey = new ResiliencePropertyKey<TimeSpan>("FlowFramework.RequestTimeout");
@@ -192,7 +192,7 @@ namespace FlowFramework.Engine
             return new FlowDeprovisionResponse(kind, response.StatusCode, message, failed, needsAllowDelete);
         }
 
-        private async Task<RawResponse> SendAsync(HttpMethod method, string pathAndQuery, string? workflowId, TimeSpan? timeout, CancellationToken ct)
+        private async Task<RawResponse> SendAsync(HttpMethod method, string pathAndQuery, string? workflowId, TimeSpan? timeout, CancellationToken ct, string? body = null)
         {
             ct.ThrowIfCancellationRequested();
             var uri = new Uri(_baseUri + pathAndQuery, UriKind.Absolute);
@@ -203,7 +203,7 @@ namespace FlowFramework.Engine
             context.Properties.Set(TimeoutKey, limit);
             try
             {
-                var response = await _timeout.ExecuteAsync(ctx => SendOnceAsync(method, uri, ctx.CancellationToken), context).ConfigureAwait(false);
+                var response = await _timeout.ExecuteAsync(ctx => SendOnceAsync(method, uri, body, ctx.CancellationToken), context).ConfigureAwait(false);
                 Observe(method, uri, response.StatusCode, started, response.StatusCode >= 400 ? ResponseReader.ReadErrorMessage(response.Body) : null);
                 return response;
             }
@@ -250,7 +250,7 @@ namespace FlowFramework.Engine
             }
         }
 
-        private async ValueTask<RawResponse> SendOnceAsync(HttpMethod method, Uri uri, CancellationToken ct)
+        private async ValueTask<RawResponse> SendOnceAsync(HttpMethod method, Uri uri, string? body, CancellationToken ct)
         {
             using var request = new HttpRequestMessage(method, uri);
             request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
@@ -264,14 +264,14 @@ namespace FlowFramework.Engine
                 request.Headers.TryAddWithoutValidation("x-tenant-id", _tenantId);
             }
 
-            if (method == HttpMethod.Post)
+            if (method == HttpMethod.Post || body is not null)
             {
-                request.Content = new StringContent(string.Empty, Encoding.UTF8, "application/json");
+                request.Content = new StringContent(body ?? string.Empty, Encoding.UTF8, "application/json");
             }
 
             using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct).ConfigureAwait(false);
-            var body = response.Content is null ? string.Empty : await response.Content.ReadAsStringAsync().ConfigureAwait(false);
-            return new RawResponse(method.Method + " " + uri.PathAndQuery, (int)response.StatusCode, body, ReadRetryAfter(response));
+            var text = response.Content is null ? string.Empty : await response.Content.ReadAsStringAsync().ConfigureAwait(false);
+            return new RawResponse(method.Method + " " + uri.PathAndQuery, (int)response.StatusCode, text, ReadRetryAfter(response));
         }
 
         private FlowApiException TransportFailure(FlowErrorKind kind, HttpMethod method, Uri uri, long started, string? workflowId, string cause, Exception inner)

@@ -11,7 +11,13 @@ namespace FlowFramework.Engine
         internal static FlowWorkflowStatus ReadWorkflowState(string body, string requestedId)
         {
             using var doc = JsonDocument.Parse(body);
-            var root = RequireObject(doc.RootElement, "the status response");
+            return ReadWorkflowState(doc.RootElement, requestedId);
+        }
+
+        /// <summary>A state document: the status response, or a hit's source from the state search.</summary>
+        internal static FlowWorkflowStatus ReadWorkflowState(JsonElement element, string requestedId)
+        {
+            var root = RequireObject(element, "the status response");
             var workflowId = GetString(root, "workflow_id") ?? requestedId;
             var resources = new List<FlowResource>();
             if (root.TryGetProperty("resources_created", out var created) && created.ValueKind != JsonValueKind.Null)
@@ -111,7 +117,7 @@ namespace FlowFramework.Engine
             return text.Length <= 300 ? text : text.Substring(0, 300) + "...";
         }
 
-        private static JsonElement RequireObject(JsonElement element, string what)
+        internal static JsonElement RequireObject(JsonElement element, string what)
         {
             if (element.ValueKind != JsonValueKind.Object)
             {
@@ -121,7 +127,7 @@ namespace FlowFramework.Engine
             return element;
         }
 
-        private static string? GetString(JsonElement obj, string name)
+        internal static string? GetString(JsonElement obj, string name)
         {
             if (!obj.TryGetProperty(name, out var value))
             {
@@ -143,7 +149,7 @@ namespace FlowFramework.Engine
             }
         }
 
-        private static DateTimeOffset? GetEpochMillis(JsonElement obj, string name)
+        internal static DateTimeOffset? GetEpochMillis(JsonElement obj, string name)
         {
             if (!obj.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
             {

@@ -29,7 +29,15 @@ namespace FlowFramework.Commands
             return string.IsNullOrWhiteSpace(fromEnvironment) ? FallbackUrl : fromEnvironment!.Trim();
         }
 
+        /// <summary>-WhatIf given, or $WhatIfPreference set: nothing that changes the cluster may be sent.</summary>
+        internal bool IsWhatIf =>
+            (MyInvocation.BoundParameters.TryGetValue("WhatIf", out var value) && LanguagePrimitives.IsTrue(value))
+            || (!MyInvocation.BoundParameters.ContainsKey("WhatIf") && LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference")));
+
         protected override void StopProcessing() => _cancellation.Cancel();
+
+        /// <summary>Cancels this invocation's background work (before a terminating error ends it).</summary>
+        internal void StopCurrentInvocation() => _cancellation.Cancel();
 
         /// <summary>Runs engine work, pumping its messages on the pipeline thread, reporting each request to Verbose.</summary>
         internal T RunEngine<T>(Func<CancellationToken, Task<T>> work)

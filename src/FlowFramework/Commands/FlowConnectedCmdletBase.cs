@@ -24,6 +24,21 @@ namespace FlowFramework.Commands
             ActiveConnection = Connection ?? ConnectionStore.Default ?? CreateImplicitConnection();
         }
 
+        /// <summary>One failed item: its error, and the pipeline goes on; the end of the command when the connection itself is unusable.</summary>
+        internal void WriteApiError(Engine.FlowApiException ex, object? target) => WriteFailure(FlowErrors.FromApiException(ex, target, ActiveConnection), ex);
+
+        /// <summary>Writes the error worded for <paramref name="ex"/>; ends the command instead when the connection is unusable.</summary>
+        internal void WriteFailure(System.Management.Automation.ErrorRecord record, Engine.FlowApiException? ex)
+        {
+            if (ex is not null && FlowErrors.IsConnectionFatal(ex))
+            {
+                StopCurrentInvocation();
+                ThrowTerminatingError(record);
+            }
+
+            WriteError(record);
+        }
+
         private FlowConnection CreateImplicitConnection()
         {
             var text = DefaultAddress();

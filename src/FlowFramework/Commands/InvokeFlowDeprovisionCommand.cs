@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
-using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using FlowFramework.Engine;
@@ -54,15 +53,15 @@ namespace FlowFramework.Commands
         [ValidateRange(1, 64)]
         public int ThrottleLimit { get; set; } = 2;
 
+        /// <summary>Once the server reports a workflow clean, delete the model groups it registered.</summary>
+        [Parameter]
+        public SwitchParameter IncludeModelGroups { get; set; }
+
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
         [Parameter]
         public SwitchParameter Force { get; set; }
-
-        private bool IsWhatIf =>
-            (MyInvocation.BoundParameters.TryGetValue("WhatIf", out var value) && LanguagePrimitives.IsTrue(value))
-            || (!MyInvocation.BoundParameters.ContainsKey("WhatIf") && LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference")));
 
         protected override void BeginProcessing()
         {
@@ -71,6 +70,7 @@ namespace FlowFramework.Commands
             {
                 MaxAttempts = MaxAttempts,
                 Timeout = TimeSpan.FromSeconds(TimeoutSec),
+                IncludeModelGroups = IncludeModelGroups,
             });
         }
 
@@ -193,7 +193,7 @@ namespace FlowFramework.Commands
                 }
                 for (var n = 1; n <= plan.Steps.Count; n++)
                 {
-                    ShouldProcess($"Workflow {plan.WorkflowId}, step {n} of {plan.Steps.Count}: {Describe(plan.Steps[n - 1])}", null, null);
+                    ShouldProcess($"Workflow {plan.WorkflowId}, step {n} of {plan.Steps.Count}: {DeprovisionPresentation.Describe(plan.Steps[n - 1], IncludeModelGroups)}", null, null);
                 }
                 return false;
             }
@@ -202,31 +202,7 @@ namespace FlowFramework.Commands
             {
                 return true;
             }
-            var text = new StringBuilder($"Deprovision {target}: {plan.Steps.Count} step(s) in this order:");
-            foreach (var step in plan.Steps)
-            {
-                text.Append($"{Environment.NewLine}  {Describe(step)}");
-            }
-            if (plan.AllowDelete.Count > 0)
-            {
-                text.Append($"{Environment.NewLine}allow_delete: {string.Join(", ", plan.AllowDelete)}");
-            }
-            return ShouldProcess(text.ToString(), $"Deprovision {target} and delete what it created?", "Confirm");
-        }
-
-        /// <summary>One planned step as ShouldProcess shows it, in the server's words plus what this cmdlet needs.</summary>
-        private static string Describe(FlowPlannedStep step)
-        {
-            var resource = step.Resource;
-            switch (step.Action)
-            {
-                case FlowPlannedAction.RetainedByServer:
-                    return $"keep {resource} (the server drops it from the state without deleting it)";
-                case FlowPlannedAction.NeedsAllowDelete:
-                    return $"skip {resource.DeprovisionStep} {resource} (needs -AllowDelete {resource.ResourceId})";
-                default:
-                    return step.IsUnknownStep ? $"(unknown step {resource.StepName}) {resource} (the server cannot deprovision it)" : $"{resource.DeprovisionStep} {resource} (delete)";
-            }
+            return ShouldProcess(DeprovisionPresentation.Plan(plan, IncludeModelGroups, $"Deprovision {target}"), $"Deprovision {target} and delete what it created?", "Confirm");
         }
 
         private async Task<bool> RunJobAsync(WorkflowJob job, CancellationToken ct)
@@ -269,38 +245,7 @@ namespace FlowFramework.Commands
             }
         }
 
-        /// <summary>Writes what a workflow's run left: the leftovers, the warning about retained resources, its error, and with -PassThru the result.</summary>
-        private void WriteReport(FlowDeprovisionReport report)
-        {
-            foreach (var leftover in report.Result.Remaining.Where(r => report.Result.Status != FlowDeprovisionStatus.NotFound))
-            {
-                WriteObject(leftover);
-            }
-
-            if (FlowErrors.RetainedWarning(report.Result) is string retained)
-            {
-                WriteWarning(retained);
-            }
-
-            var error = FlowErrors.FromReport(report, ActiveConnection);
-            var fatal = report.Error is FlowApiException ex && FlowErrors.IsConnectionFatal(ex);
-            if (PassThru)
-            {
-                WriteObject(report.Result);
-            }
-
-            if (error is null)
-            {
-                return;
-            }
-
-            if (fatal)
-            {
-                StopProcessing();
-                ThrowTerminatingError(error);
-            }
-            WriteError(error);
-        }
+        private void WriteReport(FlowDeprovisionReport report) => DeprovisionPresentation.WriteReport(this, report, PassThru);
 
         private sealed class WorkflowJob
         {

@@ -27,6 +27,12 @@ namespace FlowFramework.Errors
         internal const string AwsRegionRequired = "FlowAwsRegionRequired";
         internal const string CertificateUnreadable = "FlowCertificateUnreadable";
         internal const string CertificateAuthorityUnreadable = "FlowCertificateAuthorityUnreadable";
+        internal const string InvalidTemplate = "FlowInvalidTemplate";
+        internal const string ProvisionRejected = "FlowProvisionRejected";
+        internal const string ProvisioningFailed = "FlowProvisioningFailed";
+        internal const string NotProvisioning = "FlowWorkflowNotProvisioning";
+        internal const string WaitTimedOut = "FlowWaitTimeout";
+        internal const string WaitWithoutProvision = "FlowWaitWithoutProvision";
     }
 
     /// <summary>
@@ -189,7 +195,7 @@ namespace FlowFramework.Errors
         /// <summary>The warning about model groups (and reindex results) the server left in place; null when there are none.</summary>
         internal static string? RetainedWarning(FlowDeprovisionResult result) =>
             result.Retained.Length == 0 ? null
-                : $"Workflow '{result.WorkflowId}': the server dropped {string.Join(", ", result.Retained.Select(r => r.ToString()))} from the workflow without deleting it. Delete it through ML Commons (DELETE /_plugins/_ml/model_groups/<id>) if nothing else uses it.";
+                : $"Workflow '{result.WorkflowId}': the server dropped {string.Join(", ", result.Retained.Select(r => r.ToString()))} from the workflow without deleting it. Delete it through ML Commons (DELETE /_plugins/_ml/model_groups/<id>) if nothing else uses it, or add -IncludeModelGroups, which deletes the workflow's model groups once it is clean.";
 
         internal static string ThrottleLimitCapped(int requested, FlowDeprovisionLimit limit) =>
             $"-ThrottleLimit {requested} is more than this connection allows; running {limit.Allowed} at once. The cluster's deprovision thread pool "
@@ -199,9 +205,9 @@ namespace FlowFramework.Errors
         internal static string UnmatchedAllowDelete(string pattern) =>
             $"-AllowDelete '{pattern}' matched no index or pipeline id of the workflows processed, so it allowed nothing. Ids are matched exactly and case-sensitively; see the ResourceId of the NeedsAllowDelete leftovers.";
 
-        internal static ErrorRecord Unexpected(string workflowId, Exception ex) =>
+        internal static ErrorRecord Unexpected(string workflowId, Exception ex, string doing = "Deprovisioning") =>
             Create(FlowErrorIds.RequestFailed, ErrorCategory.NotSpecified, workflowId,
-                $"Deprovisioning workflow '{workflowId}' failed unexpectedly: {ex.GetType().Name}: {ex.Message}",
+                $"{doing} workflow '{workflowId}' failed unexpectedly: {ex.GetType().Name}: {ex.Message}",
                 "Run again with -Verbose; if it repeats, report it with the Verbose output.", ex);
 
         internal static string PlainHttpCredentials(Uri uri) =>

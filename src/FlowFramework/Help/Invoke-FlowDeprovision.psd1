@@ -29,6 +29,7 @@ With -ErrorAction Stop, pwsh -Command exits non-zero whenever anything is left.
         MaxAttempts   = 'How many deprovision requests to send per workflow at most (1 to 1000, default 10).'
         TimeoutSec    = 'Time limit for each workflow''s whole run, in seconds (default 300). No attempt starts after it; the leftovers are reported with FlowDeprovisionIncomplete (OperationTimeout). The limit of one request is the connection''s (Connect-FlowCluster -TimeoutSec).'
         ThrottleLimit = 'How many workflows are deprovisioned at the same time (1 to 64, default 2). Never more than the connection allows: one fewer than the smallest opensearch_deprovision_workflow pool max of the nodes (GET _nodes/thread_pool, read once per connection; 4 assumed when it cannot be read, for example for users without cluster monitor rights, so 3). The server runs each deprovision on that pool and blocks one thread while its steps queue on the same pool, so as many requests in flight as the pool has threads hang every deprovision on the node until it restarts. The cap holds for the connection as a whole, across pipelines, runspaces and ForEach-Object -Parallel that share it; asking for more is a warning and runs at the cap.'
+        IncludeModelGroups = 'Once the server reports a workflow clean, delete the model groups it registered (DELETE _plugins/_ml/model_groups/<id>), which the server itself keeps. A group that still has models (HTTP 409, models registered outside the workflow) or may not be deleted (403) stays, as a Failed leftover whose Reason has the server''s text and the way out. Without the switch, model groups are reported as Retained. Groups of a workflow that is not clean are not touched.'
         PassThru      = 'Also write one FlowDeprovisionResult per workflow: Status, Attempts, Duration, Deprovisioned, Remaining, Retained and AllowDeleteSent (also for workflows not found).'
         Force         = 'Do not ask for confirmation. Needed in unattended runs, where no one can answer the prompt.'
         Connection    = 'The cluster to use, from Connect-FlowCluster -PassThru. Defaults to the session connection, then $env:OPENSEARCH_URL, then http://localhost:9200.'
@@ -74,5 +75,5 @@ if ($failures) { exit 1 }
             Remarks = 'Deprovisions many workflows, four at a time, deleting indices and pipelines whose ids start with demo-, and fails the job when anything is left.'
         }
     )
-    Links       = @('Get-FlowWorkflowStatus', 'Connect-FlowCluster')
+    Links       = @('Get-FlowWorkflowStatus', 'Remove-FlowWorkflow', 'Connect-FlowCluster', 'about_FlowFramework')
 }
