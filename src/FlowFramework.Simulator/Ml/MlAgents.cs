@@ -31,19 +31,7 @@ internal sealed partial class MlService
     }
 
     public OpResult GetAgent(string id, string? tenant, SimUser? caller)
-    {
-        if (Deny(caller, Permission.MlRead, "agents/get") is { } d) { return d; }
-        lock (store.Gate)
-        {
-            if (!IndexExists(AgentIndex)) { return OpResult.StatusError(404, "Failed to get agent index"); }
-            if (!store.Data.Agents.TryGetValue(id, out var a))
-            {
-                return OpResult.StatusError(404, $"Failed to find agent with the provided agent id: {id}");
-            }
-            if (TenantMismatch(a.Tenant, tenant)) { return NoTenantAccess(); }
-            return OpResult.Success(AgentSource(a));
-        }
-    }
+        => GetDocument(caller, "agents/get", AgentIndex, "Failed to get agent index", store.Data.Agents, id, $"Failed to find agent with the provided agent id: {id}", tenant, doc => doc.Tenant, AgentSource);
 
     private static JsonObject AgentSource(AgentDoc a)
     {

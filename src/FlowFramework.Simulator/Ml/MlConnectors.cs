@@ -32,19 +32,7 @@ internal sealed partial class MlService
     }
 
     public OpResult GetConnector(string id, string? tenant, SimUser? caller)
-    {
-        if (Deny(caller, Permission.MlRead, "connectors/get") is { } d) { return d; }
-        lock (store.Gate)
-        {
-            if (!IndexExists(ConnectorIndex)) { return OpResult.StatusError(404, "Failed to find connector"); }
-            if (!store.Data.Connectors.TryGetValue(id, out var c))
-            {
-                return OpResult.StatusError(404, $"Failed to find connector with the provided connector id: {id}");
-            }
-            if (TenantMismatch(c.Tenant, tenant)) { return NoTenantAccess(); }
-            return OpResult.Success(ConnectorSource(c));
-        }
-    }
+        => GetDocument(caller, "connectors/get", ConnectorIndex, "Failed to find connector", store.Data.Connectors, id, $"Failed to find connector with the provided connector id: {id}", tenant, doc => doc.Tenant, ConnectorSource);
 
     private static JsonObject ConnectorSource(ConnectorDoc c)
     {

@@ -38,19 +38,7 @@ internal sealed partial class MlService
 
     /// <summary>GetModelGroupTransportAction.</summary>
     public OpResult GetModelGroup(string id, string? tenant, SimUser? caller)
-    {
-        if (Deny(caller, Permission.MlRead, "model_groups/get") is { } d) { return d; }
-        lock (store.Gate)
-        {
-            if (!IndexExists(ModelGroupIndex)) { return OpResult.StatusError(404, "Failed to find model group index"); }
-            if (!store.Data.ModelGroups.TryGetValue(id, out var g))
-            {
-                return OpResult.StatusError(404, $"Failed to find model group with the provided model group id: {id}");
-            }
-            if (TenantMismatch(g.Tenant, tenant)) { return NoTenantAccess(); }
-            return OpResult.Success(GroupSource(g));
-        }
-    }
+        => GetDocument(caller, "model_groups/get", ModelGroupIndex, "Failed to find model group index", store.Data.ModelGroups, id, $"Failed to find model group with the provided model group id: {id}", tenant, doc => doc.Tenant, GroupSource);
 
     private static JsonObject GroupSource(ModelGroupDoc g)
     {

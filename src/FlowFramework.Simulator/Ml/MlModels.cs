@@ -60,19 +60,7 @@ internal sealed partial class MlService
     }
 
     public OpResult GetModel(string id, string? tenant, SimUser? caller)
-    {
-        if (Deny(caller, Permission.MlRead, "models/get") is { } d) { return d; }
-        lock (store.Gate)
-        {
-            if (!IndexExists(ModelIndex)) { return OpResult.StatusError(404, "Fail to find model"); }
-            if (!store.Data.Models.TryGetValue(id, out var m))
-            {
-                return OpResult.StatusError(404, $"Failed to find model with the provided model id: {id}");
-            }
-            if (TenantMismatch(m.Tenant, tenant)) { return NoTenantAccess(); }
-            return OpResult.Success(ModelSource(m));
-        }
-    }
+        => GetDocument(caller, "models/get", ModelIndex, "Fail to find model", store.Data.Models, id, $"Failed to find model with the provided model id: {id}", tenant, doc => doc.Tenant, ModelSource);
 
     /// <summary>The model document as GET returns it (MLModel#toXContent: empty and null fields omitted).</summary>
     public JsonObject ModelSource(ModelDoc m)

@@ -26,5 +26,19 @@ internal sealed partial class MlService(ClusterStore store, bool multiTenancy, I
 
     private bool IndexExists(string index) => store.Data.MlIndices.Contains(index);
 
+    /// <summary>The shape every ML Commons Get*TransportAction shares: permission, index, document, tenant, source.</summary>
+    private OpResult GetDocument<TDoc>(SimUser? caller, string action, string index, string noIndexText, Dictionary<string, TDoc> docs,
+        string id, string missingText, string? tenant, Func<TDoc, string?> tenantOf, Func<TDoc, JsonObject> source)
+    {
+        if (Deny(caller, Permission.MlRead, action) is { } d) { return d; }
+        lock (store.Gate)
+        {
+            if (!IndexExists(index)) { return OpResult.StatusError(404, noIndexText); }
+            if (!docs.TryGetValue(id, out var doc)) { return OpResult.StatusError(404, missingText); }
+            if (TenantMismatch(tenantOf(doc), tenant)) { return NoTenantAccess(); }
+            return OpResult.Success(source(doc));
+        }
+    }
+
     private static OpResult NoTenantAccess() => OpResult.StatusError(403, "You don't have permission to access this resource");
 }
