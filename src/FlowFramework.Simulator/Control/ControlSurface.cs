@@ -39,6 +39,8 @@ internal sealed class ControlSurface(SimulatorNode node, RequestLog log, FaultTa
                 log.Clear();
                 faults.Clear();
                 return SimResponse.Ok(Acknowledged.DeepClone());
+            case ("/_simulator/clearings", "GET"):
+                return SimResponse.Ok(node.Clearings());
             case ("/_simulator/config", "GET"):
                 return SimResponse.Ok(node.Config.ToJson());
             case ("/_simulator/pools", "GET"):

@@ -29,6 +29,9 @@ internal sealed class SimulatorNode
     public RestDispatcher Rest { get; }
     public NodeThreadPools Pools { get; }
 
+    /// <summary>When each ML dependency lag ends (for <c>GET /_simulator/clearings</c>).</summary>
+    public System.Text.Json.Nodes.JsonArray Clearings() => _ml.Clearings();
+
     /// <summary>Empties the cluster and forgets what the node holds in memory, as a restart on empty data would: the
     /// deprovision pool drops its work (requests held in it lose their connection), deployments in progress stop, and
     /// the tenants' deprovision slots are free again.</summary>

@@ -97,8 +97,7 @@ internal sealed class MlService(ClusterStore store, bool multiTenancy, IHoldPoin
                 return viaRest ? OpResult.With(404, notFound) : OpResult.Success(notFound);
             }
             if (TenantMismatch(c.Tenant, tenant)) { return NoTenantAccess(); }
-            var lag = store.Config.RefreshLagMs;
-            store.Data.RecentlyDeletedModels.RemoveAll(m => now - m.DeletedAt >= lag);
+            PurgeRefreshed(now);
             var users = store.Data.Models.Values.Where(m => m.ConnectorId == id).Select(m => m.Id)
                 .Concat(store.Data.RecentlyDeletedModels.Where(m => m.ConnectorId == id).Select(m => m.ModelId))
                 .Distinct().ToList();
@@ -249,9 +248,19 @@ internal sealed class MlService(ClusterStore store, bool multiTenancy, IHoldPoin
         }
     }
 
+    /// <summary>
+    /// The undeploy lag: an undeploy that leaves a node still serving the model writes only the remaining worker nodes,
+    /// not UNDEPLOYED (TransportUndeployModelAction, "undeploy partial nodes"), so the document, which GET, search and
+    /// DeleteModelTransportAction all read, says DEPLOYED until the last node lets go (MLSyncUpCron). One document, one
+    /// state: a delete is refused exactly while a read shows DEPLOYED.
+    /// </summary>
+    private bool InUndeployLag(ModelDoc m, long now)
+        => m.State == "UNDEPLOYED" && m.LastUndeployed is { } at && now - at < store.Config.UndeployLagMs;
+
     /// <summary>The model document as GET returns it (MLModel#toXContent: empty and null fields omitted).</summary>
     public JsonObject ModelSource(ModelDoc m)
     {
+        var lagging = InUndeployLag(m, Ids.NowMs());
         var o = new JsonObject
         {
             ["name"] = m.Name,
@@ -260,7 +269,7 @@ internal sealed class MlService(ClusterStore store, bool multiTenancy, IHoldPoin
             ["model_version"] = m.ModelVersion,
         };
         if (m.Description is not null) { o["description"] = m.Description; }
-        o["model_state"] = m.State;
+        o["model_state"] = lagging ? "DEPLOYED" : m.State;
         o["created_time"] = m.Created;
         o["last_updated_time"] = m.Updated;
         o["last_registered_time"] = m.Created;
@@ -268,10 +277,21 @@ internal sealed class MlService(ClusterStore store, bool multiTenancy, IHoldPoin
         // planning_worker_nodes, leaving auto_redeploy_retry_times and deploy_to_all_nodes.
         if (m.LastDeployed is not null) { o["last_deployed_time"] = m.LastDeployed; }
         if (m.AutoRedeployRetryTimes is not null) { o["auto_redeploy_retry_times"] = m.AutoRedeployRetryTimes; }
-        if (m.PlanningWorkerNodeCount is not null) { o["planning_worker_node_count"] = m.PlanningWorkerNodeCount; }
-        if (m.CurrentWorkerNodeCount is not null) { o["current_worker_node_count"] = m.CurrentWorkerNodeCount; }
-        if (m.PlanningWorkerNodes is { Count: > 0 }) { o["planning_worker_nodes"] = Json.Array(m.PlanningWorkerNodes); }
-        if (m.DeployToAllNodes is not null) { o["deploy_to_all_nodes"] = m.DeployToAllNodes; }
+        if (lagging)
+        {
+            // A partial undeploy: the node still serving it is the remaining worker, and deploy_to_all_nodes is false.
+            o["planning_worker_node_count"] = 1;
+            o["current_worker_node_count"] = 1;
+            o["planning_worker_nodes"] = Json.Array([store.NodeId]);
+            o["deploy_to_all_nodes"] = false;
+        }
+        else
+        {
+            if (m.PlanningWorkerNodeCount is not null) { o["planning_worker_node_count"] = m.PlanningWorkerNodeCount; }
+            if (m.CurrentWorkerNodeCount is not null) { o["current_worker_node_count"] = m.CurrentWorkerNodeCount; }
+            if (m.PlanningWorkerNodes is { Count: > 0 }) { o["planning_worker_nodes"] = Json.Array(m.PlanningWorkerNodes); }
+            if (m.DeployToAllNodes is not null) { o["deploy_to_all_nodes"] = m.DeployToAllNodes; }
+        }
         if (m.ConnectorId is not null) { o["connector_id"] = m.ConnectorId; }
         if (m.Tenant is not null) { o["tenant_id"] = m.Tenant; }
         return o;
@@ -390,16 +410,17 @@ internal sealed class MlService(ClusterStore store, bool multiTenancy, IHoldPoin
             }
             if (TenantMismatch(m.Tenant, tenant)) { return NoTenantAccess(); }
             var now = Ids.NowMs();
-            var stillDeployed = DeployedStates.Contains(m.State)
-                || (m.State == "UNDEPLOYED" && m.LastUndeployed is { } at && now - at < store.Config.UndeployLagMs);
-            if (stillDeployed)
+            if (DeployedStates.Contains(m.State) || InUndeployLag(m, now))
             {
                 return OpResult.StatusError(400, "Model cannot be deleted in deploying or deployed state. Try undeploy model first then delete");
             }
+            var source = ModelSource(m);
             store.Data.Models.Remove(id);
-            if (m.ConnectorId is not null && store.Config.RefreshLagMs > 0)
+            if (store.Config.RefreshLagMs > 0)
             {
-                store.Data.RecentlyDeletedModels.Add(new DeletedModel(m.ConnectorId, id, now));
+                // Until the model index refreshes, searches (the connector's "models still using it" check and
+                // POST _plugins/_ml/models/_search alike) still find the deleted document; GET is realtime and does not.
+                store.Data.RecentlyDeletedModels.Add(new DeletedModel(m.ConnectorId, id, now, source, m.Tenant));
             }
             store.Commit();
             return OpResult.Success(OpResult.DeleteResponse(ModelIndex, id, m.Version + 1, store.NextSeqNo(), found: true));
@@ -474,17 +495,69 @@ internal sealed class MlService(ClusterStore store, bool multiTenancy, IHoldPoin
         }
     }
 
+    // ---- the control surface's view of the lags ----
+
+    /// <summary>
+    /// When each dependency lag ends, in epoch milliseconds: a model's undeploy lag (the moment a read stops showing
+    /// DEPLOYED and a delete is accepted) and a deleted model's refresh lag (the moment searches and the connector's
+    /// "still used" check stop finding it). Past moments stay listed while the model (or the deleted entry) is remembered,
+    /// so a client that asks late still learns when it cleared.
+    /// </summary>
+    public JsonArray Clearings()
+    {
+        lock (store.Gate)
+        {
+            var now = Ids.NowMs();
+            PurgeRefreshed(now);
+            var list = new JsonArray();
+            var undeployLag = store.Config.UndeployLagMs;
+            foreach (var m in store.Data.Models.Values.Where(m => m.State == "UNDEPLOYED" && m.LastUndeployed is not null && undeployLag > 0))
+            {
+                list.Add(new JsonObject
+                {
+                    ["kind"] = "undeploy_lag",
+                    ["model_id"] = m.Id,
+                    ["connector_id"] = m.ConnectorId,
+                    ["clears_at_ms"] = m.LastUndeployed!.Value + undeployLag,
+                    ["cleared"] = !InUndeployLag(m, now),
+                });
+            }
+            foreach (var d in store.Data.RecentlyDeletedModels)
+            {
+                list.Add(new JsonObject
+                {
+                    ["kind"] = "refresh_lag",
+                    ["model_id"] = d.ModelId,
+                    ["connector_id"] = d.ConnectorId,
+                    ["clears_at_ms"] = d.DeletedAt + store.Config.RefreshLagMs,
+                    ["cleared"] = false,
+                });
+            }
+            return list;
+        }
+    }
+
     // ---- search ----
+
+    /// <summary>Forgets deleted models the model index has refreshed away (<c>refresh_lag_ms</c> after their delete).</summary>
+    private void PurgeRefreshed(long now)
+    {
+        var lag = store.Config.RefreshLagMs;
+        store.Data.RecentlyDeletedModels.RemoveAll(m => now - m.DeletedAt >= lag);
+    }
 
     public IEnumerable<SearchDoc> SearchDocs(string kind, string? tenant)
     {
         lock (store.Gate)
         {
             bool Visible(string? t) => !multiTenancy || t == tenant;
+            PurgeRefreshed(Ids.NowMs());
             return kind switch
             {
                 "connectors" => store.Data.Connectors.Values.Where(c => Visible(c.Tenant)).Select(c => new SearchDoc(ConnectorIndex, c.Id, c.Version, 0, ConnectorSource(c))).ToList(),
-                "models" => store.Data.Models.Values.Where(m => Visible(m.Tenant)).Select(m => new SearchDoc(ModelIndex, m.Id, m.Version, 0, ModelSource(m))).ToList(),
+                "models" => store.Data.Models.Values.Where(m => Visible(m.Tenant)).Select(m => new SearchDoc(ModelIndex, m.Id, m.Version, 0, ModelSource(m)))
+                    .Concat(store.Data.RecentlyDeletedModels.Where(d => d.Source is not null && Visible(d.Tenant)).Select(d => new SearchDoc(ModelIndex, d.ModelId, 1, 0, (JsonObject)d.Source!.DeepClone())))
+                    .ToList(),
                 "model_groups" => store.Data.ModelGroups.Values.Where(g => Visible(g.Tenant)).Select(g => new SearchDoc(ModelGroupIndex, g.Id, g.Version, 0, GroupSource(g))).ToList(),
                 "agents" => store.Data.Agents.Values.Where(a => Visible(a.Tenant)).Select(a => new SearchDoc(AgentIndex, a.Id, a.Version, 0, AgentSource(a))).ToList(),
                 _ => [],
