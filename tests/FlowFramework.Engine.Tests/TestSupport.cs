@@ -33,6 +33,9 @@ internal sealed class FakeCluster : HttpMessageHandler
     /// <summary>Existence reads of resources: HEAD of an index, GET of a pipeline, connector, model or agent.</summary>
     public List<SeenRequest> ResourceReads => Requests.Where(r => Endpoint(new Uri(r.AbsoluteUri), r.Method) == "resource").ToList();
 
+    /// <summary>The model searches (POST _plugins/_ml/models/_search: a connector's users).</summary>
+    public List<SeenRequest> ModelSearches => Requests.Where(r => Endpoint(new Uri(r.AbsoluteUri), r.Method) == "search").ToList();
+
     public FakeCluster OnDeprovision(params Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>>[] answers) => On("deprovision", answers);
 
     public FakeCluster OnStatus(params Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>>[] answers) => On("status", answers);
@@ -42,6 +45,9 @@ internal sealed class FakeCluster : HttpMessageHandler
     /// <summary>GET _nodes/thread_pool; unscripted, it fails (the engine then assumes the default pool).</summary>
     public FakeCluster OnPool(params Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>>[] answers) => On("pool", answers);
 
+    /// <summary>POST _plugins/_ml/models/_search; unscripted, it fails (the engine then cannot tell a connector's users).</summary>
+    public FakeCluster OnModelSearch(params Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>>[] answers) => On("search", answers);
+
     /// <summary>Existence reads (HEAD index, GET pipeline, connector, model, agent), in the order they come.</summary>
     public FakeCluster OnResource(params Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>>[] answers) => On("resource", answers);
 
@@ -50,6 +56,7 @@ internal sealed class FakeCluster : HttpMessageHandler
         : uri.AbsolutePath.EndsWith("/_status", StringComparison.Ordinal) ? "status"
         : uri.AbsolutePath == "/_nodes/thread_pool" ? "pool"
         : uri.AbsolutePath == "/" ? "root"
+        : uri.AbsolutePath == "/_plugins/_ml/models/_search" ? "search"
         : "resource";
 
     private FakeCluster On(string endpoint, Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>>[] answers)

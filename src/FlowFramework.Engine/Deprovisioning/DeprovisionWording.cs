@@ -74,6 +74,42 @@ namespace FlowFramework.Engine
         internal static string ModelDeploying(FlowResource model) =>
             $"Model {model.ResourceId} is still DEPLOYING; it can be deleted once the deployment ends, so the retries go on while it deploys.";
 
+        // Watching what blocks the leftovers.
+
+        internal static string ModelToLeave(string modelId, string state) => $"model {modelId} to leave {state}";
+
+        internal static string ModelIs(string modelId, string state) => $"model {modelId} is {state}";
+
+        internal static string ModelGone(string modelId) => $"model {modelId} is gone";
+
+        internal static string UndeployPending(string modelId, string state) =>
+            $"model {modelId} is {state} and the next request undeploys it first";
+
+        internal static string ConnectorToLoseUsers(string connectorId, IReadOnlyCollection<string> models) =>
+            $"connector {connectorId} to be free of {(models.Count == 1 ? "model" : "models")} {string.Join(", ", models)}";
+
+        internal static string ConnectorFree(string connectorId, int ownUsers) =>
+            ownUsers == 0 ? $"no model uses connector {connectorId}" : $"connector {connectorId} is used only by this workflow's models, which go before it";
+
+        internal static string UnreadableBlocker(FlowResource leftover, string? failure) =>
+            $"what blocks {leftover} cannot be read ({failure ?? "no answer"})";
+
+        internal static string NoBlockerRead(FlowResource leftover) => $"no read tells what blocks {leftover}";
+
+        internal static string ClearYetFailed(string subject) => $"{subject}, yet the server failed on it again, so the reads do not explain it";
+
+        internal static string WaitingFor(IEnumerable<BlockerReading> blocked, TimeSpan nextRead, int nextAttempt, bool fallback) =>
+            "Waiting for " + string.Join(" and ", blocked.Select(r => r.Subject))
+            + $" (next read in {Seconds(nextRead)}); attempt {Number(nextAttempt)} follows as soon as "
+            + (blocked.Count() == 1 ? "it clears" : "they clear") + (fallback ? ", or when the retry delay for the rest is over." : ".");
+
+        internal static string Cleared(IEnumerable<BlockerReading> readings, TimeSpan watchedFor, int nextAttempt) =>
+            string.Join("; ", readings.Where(r => r.State == BlockerState.Clear).Select(r => r.Subject).DefaultIfEmpty("the retry delay is over"))
+            + $" after {Seconds(watchedFor)} of watching: sending attempt {Number(nextAttempt)} now.";
+
+        internal static string Unwatchable(IEnumerable<BlockerReading> unknown) =>
+            string.Join("; ", unknown.Select(r => r.Subject)) + ".";
+
         // Reasons: why a resource is where it is, and the way out on the server's side.
 
         internal static string Missing(FlowResource resource, string? read) =>

@@ -168,9 +168,9 @@ namespace FlowFramework.Engine
                 {
                     response = await SendAsync(method, path, resource.WorkflowId, null, ct).ConfigureAwait(false);
                 }
-                catch (FlowApiException)
+                catch (FlowApiException ex)
                 {
-                    return ResourceCheck.Unknown;
+                    return ResourceCheck.Unreadable(ResourceCheck.Describe(ex), ex.RetryAfter, ex.IsTransient);
                 }
 
                 if (response.StatusCode >= 200 && response.StatusCode < 300)
@@ -180,11 +180,42 @@ namespace FlowFramework.Engine
 
                 if (response.StatusCode != 404)
                 {
-                    return ResourceCheck.Unknown;
+                    return ResourceCheck.Unreadable(FormattableString.Invariant($"HTTP {response.StatusCode}"), response.RetryAfter, ResourceCheck.IsTransientStatus(response.StatusCode));
                 }
             }
 
             return reads.Count == 0 ? ResourceCheck.Unknown : ResourceCheck.Missing(string.Join(" and ", reads.Select(r => r.Method.Method + " " + r.Path)));
+        }
+
+        /// <summary>
+        /// The models using a connector, as ML Commons' connector delete finds them: the model search with a <c>match</c>
+        /// on <c>connector_id</c> (<c>POST _plugins/_ml/models/_search</c>). A search that is denied or fails says nothing.
+        /// </summary>
+        internal async Task<ConnectorUsers> FindConnectorUsersAsync(string workflowId, string connectorId, CancellationToken ct)
+        {
+            var query = JsonSerializer.Serialize(new Dictionary<string, object>
+            {
+                ["size"] = 100,
+                ["_source"] = new[] { "model_state" },
+                ["query"] = new Dictionary<string, object> { ["match"] = new Dictionary<string, string> { ["connector_id"] = connectorId } },
+            });
+            RawResponse response;
+            try
+            {
+                response = await SendAsync(HttpMethod.Post, "/_plugins/_ml/models/_search", workflowId, null, ct, query).ConfigureAwait(false);
+            }
+            catch (FlowApiException ex)
+            {
+                return new ConnectorUsers(null, ResourceCheck.Describe(ex), ex.RetryAfter, ex.IsTransient);
+            }
+
+            if (response.StatusCode != 200)
+            {
+                return new ConnectorUsers(null, FormattableString.Invariant($"HTTP {response.StatusCode}"), response.RetryAfter, ResourceCheck.IsTransientStatus(response.StatusCode));
+            }
+
+            var ids = ResourceCheck.ReadHitIds(response.Body);
+            return ids is null ? new ConnectorUsers(null, "an answer that is not a search result") : new ConnectorUsers(ids);
         }
 
         public void Dispose() => _http.Dispose();
@@ -203,7 +234,7 @@ namespace FlowFramework.Engine
             return new FlowDeprovisionResponse(kind, response.StatusCode, message, failed, needsAllowDelete);
         }
 
-        private async Task<RawResponse> SendAsync(HttpMethod method, string pathAndQuery, string? workflowId, TimeSpan? timeout, CancellationToken ct)
+        private async Task<RawResponse> SendAsync(HttpMethod method, string pathAndQuery, string? workflowId, TimeSpan? timeout, CancellationToken ct, string? body = null)
         {
             ct.ThrowIfCancellationRequested();
             var uri = new Uri(_baseUri + pathAndQuery, UriKind.Absolute);
@@ -214,7 +245,7 @@ namespace FlowFramework.Engine
             context.Properties.Set(TimeoutKey, limit);
             try
             {
-                var response = await _timeout.ExecuteAsync(ctx => SendOnceAsync(method, uri, ctx.CancellationToken), context).ConfigureAwait(false);
+                var response = await _timeout.ExecuteAsync(ctx => SendOnceAsync(method, uri, body, ctx.CancellationToken), context).ConfigureAwait(false);
                 Observe(method, uri, response.StatusCode, started, response.StatusCode >= 400 ? ResponseReader.ReadErrorMessage(response.Body) : null);
                 return response;
             }
@@ -257,7 +288,7 @@ namespace FlowFramework.Engine
             }
         }
 
-        private async ValueTask<RawResponse> SendOnceAsync(HttpMethod method, Uri uri, CancellationToken ct)
+        private async ValueTask<RawResponse> SendOnceAsync(HttpMethod method, Uri uri, string? body, CancellationToken ct)
         {
             using var request = new HttpRequestMessage(method, uri);
             request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
@@ -273,12 +304,12 @@ namespace FlowFramework.Engine
 
             if (method == HttpMethod.Post)
             {
-                request.Content = new StringContent(string.Empty, Encoding.UTF8, "application/json");
+                request.Content = new StringContent(body ?? string.Empty, Encoding.UTF8, "application/json");
             }
 
             using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct).ConfigureAwait(false);
-            var body = response.Content is null ? string.Empty : await response.Content.ReadAsStringAsync().ConfigureAwait(false);
-            return new RawResponse(method.Method + " " + uri.PathAndQuery, (int)response.StatusCode, body, ReadRetryAfter(response));
+            var text = response.Content is null ? string.Empty : await response.Content.ReadAsStringAsync().ConfigureAwait(false);
+            return new RawResponse(method.Method + " " + uri.PathAndQuery, (int)response.StatusCode, text, ReadRetryAfter(response));
         }
 
         private FlowApiException TransportFailure(FlowErrorKind kind, HttpMethod method, Uri uri, long started, string? workflowId, string cause, Exception inner)
