@@ -117,7 +117,7 @@ namespace FlowFramework.Engine
                 return unknown && backoffLeft > TimeSpan.Zero ? Within(state, WatchVerdict.FallBack(backoffLeft)) : WatchVerdict.Resend();
             }
 
-            if (state.SameLeftoversFor >= state.StallTimeout && !state.ModelDeploying)
+            if (state.StallTimeout != System.Threading.Timeout.InfiniteTimeSpan && state.SameLeftoversFor >= state.StallTimeout && !state.ModelDeploying)
             {
                 return WatchVerdict.Stopped(new StopVerdict(StopReason.Stalled));
             }
@@ -155,6 +155,8 @@ namespace FlowFramework.Engine
 
         /// <summary>No read and no attempt after the deadline: a wait that would pass it stops the run now.</summary>
         private static WatchVerdict Within(WatchState state, WatchVerdict verdict) =>
-            state.Elapsed + verdict.Delay > state.Timeout ? WatchVerdict.Stopped(new StopVerdict(StopReason.Deadline, verdict.Delay)) : verdict;
+            state.Elapsed + verdict.Delay > state.Timeout
+                ? WatchVerdict.Stopped(new StopVerdict(StopReason.Deadline, verdict.Delay, refusedRead: verdict.Action == WatchAction.ReadAgain))
+                : verdict;
     }
 }

@@ -286,6 +286,7 @@ namespace FlowFramework.Engine
             var readings = await FirstReadingsAsync(ct).ConfigureAwait(false);
             _clearAtResend = new HashSet<FlowResourceKey>();
             string? announced = null;
+            var awaited = new HashSet<FlowResourceKey>();
             for (var round = 1; ; round++)
             {
                 _modelDeploying = readings.Any(r => r.State == BlockerState.Blocked && (r.Observed == "DEPLOYING" || r.Observed == "LOADING"));
@@ -305,7 +306,7 @@ namespace FlowFramework.Engine
                     case WatchAction.Resend:
                         if (announced is not null)
                         {
-                            Emit(FlowDeprovisionEventKind.Diagnostic, null, DeprovisionWording.Cleared(readings, Elapsed - began, _attempt + 1));
+                            Emit(FlowDeprovisionEventKind.Diagnostic, null, DeprovisionWording.Cleared(readings.Where(r => awaited.Contains(r.Key)), Elapsed - began, _attempt + 1));
                         }
 
                         _clearAtResend = new HashSet<FlowResourceKey>(readings.Where(r => r.State == BlockerState.Clear).Select(r => r.Key));
@@ -318,10 +319,11 @@ namespace FlowFramework.Engine
                         _clearAtResend = new HashSet<FlowResourceKey>(readings.Where(r => r.State == BlockerState.Clear).Select(r => r.Key));
                         return null;
                     default:
-                        var awaited = string.Join("\n", verdict.Blocked.Select(r => r.Subject));
-                        if (!string.Equals(awaited, announced, StringComparison.Ordinal))
+                        var subjects = string.Join("\n", verdict.Blocked.Select(r => r.Subject));
+                        awaited.UnionWith(verdict.Blocked.Select(r => r.Key));
+                        if (!string.Equals(subjects, announced, StringComparison.Ordinal))
                         {
-                            announced = awaited;
+                            announced = subjects;
                             Emit(FlowDeprovisionEventKind.Diagnostic, null, DeprovisionWording.WaitingFor(verdict.Blocked, verdict.Delay, _attempt + 1, readings.Any(r => r.State == BlockerState.Unknown)));
                         }
 

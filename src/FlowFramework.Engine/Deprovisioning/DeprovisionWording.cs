@@ -38,6 +38,7 @@ namespace FlowFramework.Engine
             {
                 StopReason.Stalled => $"the same {Count(remaining, "resource")} kept failing for {Seconds(stalledFor)}, so waiting longer is not helping.",
                 StopReason.AttemptsUsed => $"reached the limit of {Count(attempts, "attempt")}.",
+                StopReason.Deadline when stop.RefusedDelay is TimeSpan read && stop.RefusedRead => $"the next read of what the leftovers wait for (in {Seconds(read)}) would come after the {Seconds(timeout)} time limit.",
                 StopReason.Deadline when stop.RefusedDelay is TimeSpan refused => $"the next attempt (in {Seconds(refused)}) would start after the {Seconds(timeout)} time limit.",
                 StopReason.Deadline => $"the {Seconds(timeout)} time limit ran out while the server was still working on the last request.",
                 StopReason.NothingToRetry => "only resources that no longer exist or need allow_delete are left, and the server fails on them at every try.",
