@@ -62,7 +62,7 @@ public class DependencyWaitTests
         Assert.Empty(run.Delays); // no blind wait
         var search = Assert.Single(cluster.ModelSearches);
         Assert.Equal("POST https://search.example:9200/_plugins/_ml/models/_search", search.Method + " " + search.AbsoluteUri);
-        Assert.Contains("Workflow " + WorkflowId + ": Waiting for model " + ModelId + " to leave DEPLOYED (next read in 0.3 s); attempt 2 follows as soon as it clears.", run.Log);
+        Assert.Contains("Workflow " + WorkflowId + ": Waiting for model " + ModelId + " to leave DEPLOYED before attempt 2: reading again in 0.3 s, and sending as soon as it clears.", run.Log);
         Assert.Contains("Workflow " + WorkflowId + ": model " + ModelId + " is UNDEPLOYED after 1.0 s of watching: sending attempt 2 now.", run.Log);
     }
 

@@ -97,6 +97,6 @@ public class LeftoverExistenceTests
         Assert.Equal(seen.ResourceReads[^1].At, seen.Deprovisions[^1].At);
         Assert.Equal(151, seen.ResourceReads.Count); // one model: its registered and deployed entries are read as one
         Assert.Contains(events, e => e.Message.Contains("is still DEPLOYING"));
-        Assert.Contains(events, e => e.Message.Contains("Waiting for model " + ModelId + " to leave DEPLOYING"));
+        Assert.Contains(events, e => e.Message.Contains("Waiting for model " + ModelId + " to leave DEPLOYING before attempt 2"));
     }
 }

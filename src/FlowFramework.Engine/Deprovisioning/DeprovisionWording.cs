@@ -100,9 +100,8 @@ namespace FlowFramework.Engine
         internal static string ClearYetFailed(string subject) => $"{subject}, yet the server failed on it again, so the reads do not explain it";
 
         internal static string WaitingFor(IEnumerable<BlockerReading> blocked, TimeSpan nextRead, int nextAttempt, bool fallback) =>
-            "Waiting for " + string.Join(" and ", blocked.Select(r => r.Subject))
-            + $" (next read in {Seconds(nextRead)}); attempt {Number(nextAttempt)} follows as soon as "
-            + (blocked.Count() == 1 ? "it clears" : "they clear") + (fallback ? ", or when the retry delay for the rest is over." : ".");
+            "Waiting for " + string.Join(" and ", blocked.Select(r => r.Subject)) + $" before attempt {Number(nextAttempt)}: reading again in {Seconds(nextRead)}, and sending as soon as "
+            + (blocked.Count() == 1 ? "it clears" : "they clear") + (fallback ? " or the retry delay for the rest is over." : ".");
 
         internal static string Cleared(IEnumerable<BlockerReading> readings, TimeSpan watchedFor, int nextAttempt) =>
             string.Join("; ", readings.Where(r => r.State == BlockerState.Clear).Select(r => r.Subject).DefaultIfEmpty("the retry delay is over"))
