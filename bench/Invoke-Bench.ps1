@@ -143,7 +143,9 @@ function Get-MachineInfo {
 
 function Format-Number($Value, [string] $Format = '0.00') {
     if ($null -eq $Value -or ($Value -is [double] -and [double]::IsNaN($Value))) { return 'n/a' }
-    ([double]$Value).ToString($Format, [cultureinfo]::InvariantCulture)
+    $text = ([double]$Value).ToString($Format, [cultureinfo]::InvariantCulture)
+    # A difference that rounds to zero is zero, whatever its sign.
+    if ($text -match '^-[0.]+$') { $text.Substring(1) } else { $text }
 }
 
 $Report = [ordered]@{
@@ -225,7 +227,7 @@ try {
                         clean_runs          = @($mine | Where-Object Clean).Count
                         seconds_each        = @($mine | ForEach-Object { [math]::Round($_.Seconds, 3) })
                     })
-                Write-Host ('  L={0,4} s {1,-8} {2,7} s  (+{3} s over floor, {4} requests, {5} POST)' -f $lag, $name, (Format-Number $median), (Format-Number $p1[$p1.Count - 1].over_floor_s), $p1[$p1.Count - 1].requests, $p1[$p1.Count - 1].deprovision_posts)
+                Write-Host ('  L={0,4} s {1,-8} {2,7} s  ({3} s over floor, {4} requests, {5} POST)' -f $lag, $name, (Format-Number $median), (Format-Number $p1[$p1.Count - 1].over_floor_s), $p1[$p1.Count - 1].requests, $p1[$p1.Count - 1].deprovision_posts)
             }
         }
         finally { $sim | Stop-FlowSimulator }

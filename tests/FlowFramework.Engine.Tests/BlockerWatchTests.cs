@@ -70,6 +70,14 @@ public class BlockerWatchTests
     }
 
     [Fact]
+    public void No_reading_at_all_keeps_the_backoff()
+    {
+        var verdict = BlockerWatch.Decide(Watch(1));
+
+        Assert.Equal((WatchAction.FallBack, Backoff), (verdict.Action, verdict.Delay));
+    }
+
+    [Fact]
     public void With_an_unknown_beside_a_blocked_one_the_request_goes_when_the_backoff_is_over_if_the_blocker_has_not_cleared_by_then()
     {
         var early = new WatchState(new[] { Reading(BlockerState.Blocked, "A"), Reading(BlockerState.Unknown, "B") }, 4, TimeSpan.FromMilliseconds(1000), Backoff, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(300));

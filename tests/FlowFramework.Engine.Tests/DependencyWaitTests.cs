@@ -99,7 +99,7 @@ public class DependencyWaitTests
         Assert.Equal(new[] { backoff }, run.Delays);
         Assert.Equal(backoff, cluster.Deprovisions[1].At - cluster.Deprovisions[0].At);
         Assert.Single(cluster.ResourceReads); // the existence check; nothing to watch
-        Assert.Contains("what blocks model_id " + ModelId + " cannot be read (HTTP 403)", run.Log);
+        Assert.Contains("dependencies usually need a moment to go away. What blocks model_id " + ModelId + " cannot be read (HTTP 403).", run.Log);
     }
 
     [Fact]
@@ -166,7 +166,7 @@ public class DependencyWaitTests
         var backoff = new RetryDelay(run.Options).After(2);
         Assert.Equal(new[] { TimeSpan.Zero, TimeSpan.Zero, backoff }, posts);
         Assert.Equal(new[] { backoff }, run.Delays);
-        Assert.Contains("model " + ModelId + " is UNDEPLOYED, yet the server failed on it again, so the reads do not explain it.", run.Log);
+        Assert.Contains("Model " + ModelId + " is UNDEPLOYED, yet the server failed on it again, so the reads do not explain it.", run.Log);
         Assert.Equal((FlowDeprovisionStatus.Deprovisioned, 3), (run.Report.Result.Status, run.Report.Result.Attempts));
     }
 }

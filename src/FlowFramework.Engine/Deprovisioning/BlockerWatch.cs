@@ -114,7 +114,8 @@ namespace FlowFramework.Engine
 
             if (blocked.Count == 0)
             {
-                return unknown && backoffLeft > TimeSpan.Zero ? Within(state, WatchVerdict.FallBack(backoffLeft)) : WatchVerdict.Resend();
+                // Nothing read at all is no evidence either: the delay schedule decides, as for an unknown blocker.
+                return (unknown || state.Readings.Count == 0) && backoffLeft > TimeSpan.Zero ? Within(state, WatchVerdict.FallBack(backoffLeft)) : WatchVerdict.Resend();
             }
 
             if (state.StallTimeout != System.Threading.Timeout.InfiniteTimeSpan && state.SameLeftoversFor >= state.StallTimeout && !state.ModelDeploying)

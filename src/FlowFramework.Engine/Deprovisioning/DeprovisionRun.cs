@@ -314,7 +314,7 @@ namespace FlowFramework.Engine
                     case WatchAction.FallBack:
                         var failed = _leftovers?.Count(r => r.Status == FlowResourceStatus.Failed) ?? 0;
                         Emit(FlowDeprovisionEventKind.RetryScheduled, verdict.Delay, DeprovisionWording.Waiting(verdict.Delay, _attempt + 1,
-                            DeprovisionWording.LeftoversNeedTime(failed) + " " + DeprovisionWording.Unwatchable(readings.Where(r => r.State == BlockerState.Unknown))));
+                            DeprovisionWording.LeftoversNeedTime(failed) + DeprovisionWording.Unwatchable(readings.Where(r => r.State == BlockerState.Unknown))));
                         await _time.Delay(verdict.Delay, ct).ConfigureAwait(false);
                         _clearAtResend = new HashSet<FlowResourceKey>(readings.Where(r => r.State == BlockerState.Clear).Select(r => r.Key));
                         return null;

@@ -107,8 +107,11 @@ namespace FlowFramework.Engine
             string.Join("; ", readings.Where(r => r.State == BlockerState.Clear).Select(r => r.Subject).DefaultIfEmpty("the retry delay is over"))
             + $" after {Seconds(watchedFor)} of watching: sending attempt {Number(nextAttempt)} now.";
 
-        internal static string Unwatchable(IEnumerable<BlockerReading> unknown) =>
-            string.Join("; ", unknown.Select(r => r.Subject)) + ".";
+        internal static string Unwatchable(IEnumerable<BlockerReading> unknown)
+        {
+            var reasons = string.Join("; ", unknown.Select(r => r.Subject));
+            return reasons.Length == 0 ? string.Empty : " " + char.ToUpperInvariant(reasons[0]) + reasons.Substring(1) + ".";
+        }
 
         // Reasons: why a resource is where it is, and the way out on the server's side.
 
