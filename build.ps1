@@ -12,7 +12,8 @@ Tasks:
              Ends with one line "N passed, M failed"; exits non-zero on any failure or when no test ran.
   Demo       Package, start the simulator on a free loopback port and walk through a whole teardown.
   Simulator  Run the simulator in the foreground (-Port, 0 picks a free port).
-  Bench      Run the benchmarks in bench/ and print their numbers.
+  Bench      Run the benchmark (bench/Invoke-Bench.ps1): numbers only, a Markdown table and JSON under out/bench/.
+             -Quick runs every part at small sizes.
   Clean      Remove out/ and every bin/ and obj/ folder.
 
 .EXAMPLE
@@ -25,6 +26,7 @@ param(
     [int] $Port = 0,
     [switch] $SkipXunit,
     [switch] $SkipPester,
+    [switch] $Quick,
     [string] $PesterPath
 )
 
@@ -37,6 +39,7 @@ $OutDir = Join-Path $Root 'out'
 $PackageDir = Join-Path $OutDir "FlowFramework/$Version"
 $ModuleBuildOutput = Join-Path $Root "src/FlowFramework/bin/$Configuration/netstandard2.0"
 $SimulatorDll = Join-Path $Root "src/FlowFramework.Simulator/bin/$Configuration/net10.0/FlowFramework.Simulator.dll"
+$LoadClientDll = Join-Path $Root "bench/FlowFramework.Bench.Load/bin/$Configuration/net10.0/FlowFramework.Bench.Load.dll"
 $env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
 $env:DOTNET_NOLOGO = '1'
 $env:DOTNET_SKIP_FIRST_TIME_EXPERIENCE = '1'
@@ -195,7 +198,10 @@ switch ($Task) {
     }
     'Bench' {
         Invoke-Build; Invoke-Package
-        $exit = Invoke-FreshPwsh @('-File', (Join-Path $Root 'bench/Invoke-Bench.ps1'), '-ModuleManifest', (Join-Path $PackageDir 'FlowFramework.psd1'), '-SimulatorDll', $SimulatorDll)
+        $benchArgs = @('-File', (Join-Path $Root 'bench/Invoke-Bench.ps1'), '-ModuleManifest', (Join-Path $PackageDir 'FlowFramework.psd1'),
+            '-SimulatorDll', $SimulatorDll, '-LoadClientDll', $LoadClientDll, '-OutDir', (Join-Path $OutDir 'bench'))
+        if ($Quick) { $benchArgs += '-Quick' }
+        $exit = Invoke-FreshPwsh $benchArgs
         exit $exit
     }
     'Clean' { Invoke-Clean }

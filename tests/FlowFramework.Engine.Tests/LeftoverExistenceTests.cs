@@ -56,39 +56,47 @@ public class LeftoverExistenceTests
     }
 
     [Fact]
-    public async Task Missing_and_failed_leftovers_keep_retrying_for_the_failed_one_and_report_both()
+    public async Task Missing_and_failed_leftovers_keep_the_run_going_for_the_failed_one_and_report_both()
     {
         var both = "Failed to deprovision some resources: [model_id " + ModelId + ", connector_id " + ConnectorId + "].";
         var cluster = new FakeCluster()
             .OnDeprovision(Answer.Error(202, both))
             .OnStatus(Answer.Json(200, State(WorkflowId, Connector, Model)))
-            // The connector is read first (stored order) and is gone; the model is there, every time it is read.
+            // The connector is read first (stored order) and is gone; the model is there and DEPLOYED, every time it is read.
             .OnResource(Answer.Json(404, "{\"error\":{\"reason\":\"Failed to find connector\"},\"status\":404}"), Answer.Json(200, "{\"model_state\":\"DEPLOYED\"}"));
 
-        var (report, seen, _) = await Run(cluster, State(WorkflowId, Connector, Model));
+        var (report, seen, events) = await Run(cluster, State(WorkflowId, Connector, Model));
 
         Assert.Equal(FlowDeprovisionStatus.Partial, report.Result.Status);
-        Assert.True(report.Result.Attempts > 1);
         Assert.Equal(
             new[] { ("connector_id", FlowResourceStatus.Missing), ("model_id", FlowResourceStatus.Failed) },
             report.Result.Remaining.Select(r => (r.ResourceType, r.Status)).OrderBy(x => x.ResourceType));
         Assert.Single(seen.ResourceReads, r => r.AbsoluteUri.Contains("/connectors/")); // gone stays gone: read once
+        // The model's read shows why it failed, so the run watches it (rather than sending again) until the stall time.
+        Assert.True(seen.ResourceReads.Count(r => r.AbsoluteUri.Contains("/models/")) > 1);
+        Assert.Contains("the same 2 resources kept failing for 60", events.Last().Message);
     }
 
     [Fact]
-    public async Task A_model_still_deploying_keeps_the_retries_going_past_the_stall_time_and_ends_clean()
+    public async Task A_model_still_deploying_keeps_the_run_going_past_the_stall_time_and_it_is_sent_again_once_the_deployment_ends()
     {
         const string deploying = "Failed to deprovision some resources: [model_id " + ModelId + "].";
+        const string deployingModel = "{\"model_id\":\"" + ModelId + "\",\"model_state\":\"DEPLOYING\"}";
+        const string deployedModel = "{\"model_id\":\"" + ModelId + "\",\"model_state\":\"DEPLOYED\"}";
         var cluster = new FakeCluster()
-            .OnDeprovision(Enumerable.Repeat(Answer.Error(202, deploying), 8).Append(Answer.Ok(WorkflowId)).ToArray())
-            .OnStatus(Enumerable.Repeat(Answer.Json(200, State(WorkflowId, Model, Deploy)), 8).Append(Answer.Json(200, EmptyState(WorkflowId))).ToArray())
-            .OnResource(Answer.Json(200, "{\"model_id\":\"" + ModelId + "\",\"model_state\":\"DEPLOYING\"}"));
+            .OnDeprovision(Answer.Error(202, deploying), Answer.Ok(WorkflowId))
+            .OnStatus(Answer.Json(200, State(WorkflowId, Model, Deploy)), Answer.Json(200, EmptyState(WorkflowId)))
+            // About 75 s of DEPLOYING at two reads a second, then DEPLOYED: the next request undeploys it first.
+            .OnResource(Enumerable.Repeat(Answer.Json(200, deployingModel), 150).Append(Answer.Json(200, deployedModel)).ToArray());
 
         var (report, seen, events) = await Run(cluster, State(WorkflowId, Model, Deploy));
 
-        Assert.Equal((FlowDeprovisionStatus.Deprovisioned, 9), (report.Result.Status, report.Result.Attempts));
+        Assert.Equal((FlowDeprovisionStatus.Deprovisioned, 2), (report.Result.Status, report.Result.Attempts));
         Assert.True(seen.Deprovisions[^1].At - seen.Deprovisions[0].At > TimeSpan.FromSeconds(60), "the run went past the 60 s stall time");
-        Assert.Equal(8, seen.ResourceReads.Count); // one read a 202: the registered and the deployed entry are one model
+        // Sent again at the read that showed the deployment over, not later.
+        Assert.Equal(seen.ResourceReads[^1].At, seen.Deprovisions[^1].At);
+        Assert.Equal(151, seen.ResourceReads.Count); // one model: its registered and deployed entries are read as one
         Assert.Contains(events, e => e.Message.Contains("is still DEPLOYING"));
+        Assert.Contains(events, e => e.Message.Contains("Waiting for model " + ModelId + " to leave DEPLOYING before attempt 2"));
     }
 }

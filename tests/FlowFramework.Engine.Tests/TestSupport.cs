@@ -33,6 +33,9 @@ internal sealed class FakeCluster : HttpMessageHandler
     /// <summary>Existence reads of resources: HEAD of an index, GET of a pipeline, connector, model or agent.</summary>
     public List<SeenRequest> ResourceReads => Requests.Where(r => Endpoint(new Uri(r.AbsoluteUri)) == "resource").ToList();
 
+    /// <summary>The model searches (POST _plugins/_ml/models/_search: a connector's users).</summary>
+    public List<SeenRequest> ModelSearches => To("model-search");
+
     public FakeCluster OnDeprovision(params Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>>[] answers) => On("deprovision", answers);
 
     public FakeCluster OnStatus(params Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>>[] answers) => On("status", answers);
@@ -42,10 +45,13 @@ internal sealed class FakeCluster : HttpMessageHandler
     /// <summary>GET _nodes/thread_pool; unscripted, it fails (the engine then assumes the default pool).</summary>
     public FakeCluster OnPool(params Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>>[] answers) => On("pool", answers);
 
+    /// <summary>POST _plugins/_ml/models/_search; unscripted, it fails (the engine then cannot tell a connector's users).</summary>
+    public FakeCluster OnModelSearch(params Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>>[] answers) => On("model-search", answers);
+
     /// <summary>Existence reads (HEAD index, GET pipeline, connector, model, agent), in the order they come.</summary>
     public FakeCluster OnResource(params Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>>[] answers) => On("resource", answers);
 
-    /// <summary>Requests to one endpoint: deprovision, status, search, state-search, provision, model-group, create, template or root.</summary>
+    /// <summary>Requests to one endpoint: deprovision, status, search, state-search, model-search, provision, model-group, create, template or root.</summary>
     public List<SeenRequest> To(string endpoint) => Requests.Where(r => Endpoint(new Uri(r.AbsoluteUri)) == endpoint).ToList();
 
     public FakeCluster On(string endpoint, params Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>>[] answers)
@@ -96,6 +102,7 @@ internal sealed class FakeCluster : HttpMessageHandler
             : Ends("/_status") ? "status"
             : Ends("/workflow/state/_search") ? "state-search"
             : Ends("/workflow/_search") ? "search"
+            : path == "/_plugins/_ml/models/_search" ? "model-search"
             : Ends("/_provision") ? "provision"
             : path.Contains("/_ml/model_groups/", StringComparison.Ordinal) ? "model-group"
             : Ends("/_flow_framework/workflow") ? "create"

@@ -37,6 +37,12 @@ namespace FlowFramework.Engine
         private bool _modelDeploying;
         private bool _serverStillWorking;
 
+        /// <summary>The model reads of the last existence check, reused as the first reading of the watch.</summary>
+        private Dictionary<FlowResourceKey, ResourceCheck> _lastChecks = new Dictionary<FlowResourceKey, ResourceCheck>();
+
+        /// <summary>Leftovers whose read showed nothing in the way when the last attempt was sent.</summary>
+        private HashSet<FlowResourceKey> _clearAtResend = new HashSet<FlowResourceKey>();
+
         internal DeprovisionRun(FlowApiClient client, FlowDeprovisionOptions options, FlowDeprovisionPlan plan, Action<FlowDeprovisionEvent>? onEvent)
         {
             _client = client;
@@ -64,6 +70,7 @@ namespace FlowFramework.Engine
             while (true)
             {
                 // Attempt: one deprovision request; its transient faults are retried inside, within the run's limits.
+                _lastChecks = new Dictionary<FlowResourceKey, ResourceCheck>();
                 FlowDeprovisionResponse? response = null;
                 try
                 {
@@ -95,8 +102,19 @@ namespace FlowFramework.Engine
                     return Report(outcome, stop);
                 }
 
-                // Wait.
+                // Wait: after leftovers, watch what blocks them and send again as soon as it is gone; else the delay.
                 var delay = ((RetryVerdict)verdict).Delay;
+                if (outcome == AttemptOutcome.Partial)
+                {
+                    if (await WatchBlockersAsync(delay, ct).ConfigureAwait(false) is StopVerdict watchStop)
+                    {
+                        Emit(FlowDeprovisionEventKind.Stopped, null, DeprovisionWording.Stopped(_attempt, watchStop, RemainingCount(), Elapsed - _stallSince, _options.Timeout, UnknownSteps()));
+                        return Report(outcome, watchStop);
+                    }
+
+                    continue;
+                }
+
                 var failed = _leftovers?.Count(r => r.Status == FlowResourceStatus.Failed) ?? 0;
                 Emit(FlowDeprovisionEventKind.RetryScheduled, delay, DeprovisionWording.Waiting(delay, _attempt + 1, DeprovisionWording.LeftoversNeedTime(failed)));
                 await _time.Delay(delay, ct).ConfigureAwait(false);
@@ -253,7 +271,131 @@ namespace FlowFramework.Engine
 
                 _leftovers[i] = leftover.With(FlowResourceStatus.Missing);
             }
+
+            _lastChecks = checkedNow;
         }
+
+        /// <summary>
+        /// Instead of a blind delay: reads what blocks the Failed leftovers (a model's state, a connector's users) and
+        /// re-reads the blocked ones at a short, gently growing interval until they clear (send again now), the backoff
+        /// for the rest is over, or a limit stops the run (<see cref="BlockerWatch"/> decides). Null: send again.
+        /// </summary>
+        private async Task<StopVerdict?> WatchBlockersAsync(TimeSpan backoff, CancellationToken ct)
+        {
+            var began = Elapsed;
+            var readings = await FirstReadingsAsync(ct).ConfigureAwait(false);
+            _clearAtResend = new HashSet<FlowResourceKey>();
+            string? announced = null;
+            var awaited = new HashSet<FlowResourceKey>();
+            for (var round = 1; ; round++)
+            {
+                _modelDeploying = readings.Any(r => r.State == BlockerState.Blocked && (r.Observed == "DEPLOYING" || r.Observed == "LOADING"));
+                var verdict = BlockerWatch.Decide(new WatchState(readings, round, Elapsed - began, backoff, Elapsed, _options.Timeout)
+                {
+                    SameLeftoversFor = Elapsed - _stallSince,
+                    StallTimeout = _options.StallTimeout,
+                    ModelDeploying = _modelDeploying,
+                    FirstInterval = _options.WatchInterval,
+                    MaxInterval = _options.WatchMaxInterval,
+                    MaxReadsPerSecond = _options.WatchReadsPerSecond,
+                });
+                switch (verdict.Action)
+                {
+                    case WatchAction.Stop:
+                        return verdict.Stop;
+                    case WatchAction.Resend:
+                        if (announced is not null)
+                        {
+                            Emit(FlowDeprovisionEventKind.Diagnostic, null, DeprovisionWording.Cleared(readings.Where(r => awaited.Contains(r.Key)), Elapsed - began, _attempt + 1));
+                        }
+
+                        _clearAtResend = new HashSet<FlowResourceKey>(readings.Where(r => r.State == BlockerState.Clear).Select(r => r.Key));
+                        return null;
+                    case WatchAction.FallBack:
+                        var failed = _leftovers?.Count(r => r.Status == FlowResourceStatus.Failed) ?? 0;
+                        Emit(FlowDeprovisionEventKind.RetryScheduled, verdict.Delay, DeprovisionWording.Waiting(verdict.Delay, _attempt + 1,
+                            DeprovisionWording.LeftoversNeedTime(failed) + DeprovisionWording.Unwatchable(readings.Where(r => r.State == BlockerState.Unknown))));
+                        await _time.Delay(verdict.Delay, ct).ConfigureAwait(false);
+                        _clearAtResend = new HashSet<FlowResourceKey>(readings.Where(r => r.State == BlockerState.Clear).Select(r => r.Key));
+                        return null;
+                    default:
+                        var subjects = string.Join("\n", verdict.Blocked.Select(r => r.Subject));
+                        awaited.UnionWith(verdict.Blocked.Select(r => r.Key));
+                        if (!string.Equals(subjects, announced, StringComparison.Ordinal))
+                        {
+                            announced = subjects;
+                            Emit(FlowDeprovisionEventKind.Diagnostic, null, DeprovisionWording.WaitingFor(verdict.Blocked, verdict.Delay, _attempt + 1, readings.Any(r => r.State == BlockerState.Unknown)));
+                        }
+
+                        await _time.Delay(verdict.Delay, ct).ConfigureAwait(false);
+                        readings = await RereadAsync(readings, verdict.Blocked, ct).ConfigureAwait(false);
+                        break;
+                }
+            }
+        }
+
+        /// <summary>One reading per Failed leftover: models from the existence check just made (else read now), connectors from the model search.</summary>
+        private async Task<List<BlockerReading>> FirstReadingsAsync(CancellationToken ct)
+        {
+            var readings = new List<BlockerReading>();
+            foreach (var leftover in FailedLeftovers())
+            {
+                var key = leftover.Key();
+                ResourceCheck? check = null;
+                ConnectorUsers? users = null;
+                if (leftover.ResourceType == FlowStepCatalogue.ModelId && !_lastChecks.TryGetValue(key, out check))
+                {
+                    check = await _client.CheckResourceAsync(leftover, ct).ConfigureAwait(false);
+                }
+                else if (leftover.ResourceType == FlowStepCatalogue.ConnectorId)
+                {
+                    users = await _client.FindConnectorUsersAsync(_plan.WorkflowId, leftover.ResourceId, ct).ConfigureAwait(false);
+                }
+
+                readings.Add(BlockerClassifier.Classify(leftover, _leftovers!, check, users, _clearAtResend.Contains(key)));
+            }
+
+            return readings;
+        }
+
+        /// <summary>Reads the blocked ones again; a throttled or unanswered read keeps its reading (and the server's Retry-After).</summary>
+        private async Task<List<BlockerReading>> RereadAsync(List<BlockerReading> readings, IReadOnlyList<BlockerReading> blocked, CancellationToken ct)
+        {
+            var next = new List<BlockerReading>(readings.Count);
+            foreach (var reading in readings)
+            {
+                var leftover = FailedLeftovers().FirstOrDefault(r => r.Key().Equals(reading.Key));
+                if (leftover is null || !blocked.Contains(reading))
+                {
+                    next.Add(reading);
+                    continue;
+                }
+
+                ResourceCheck? check = null;
+                ConnectorUsers? users = null;
+                bool transient;
+                TimeSpan? retryAfter;
+                if (leftover.ResourceType == FlowStepCatalogue.ModelId)
+                {
+                    check = await _client.CheckResourceAsync(leftover, ct).ConfigureAwait(false);
+                    (transient, retryAfter) = (check.Found is null && check.Transient, check.RetryAfter);
+                }
+                else
+                {
+                    users = await _client.FindConnectorUsersAsync(_plan.WorkflowId, leftover.ResourceId, ct).ConfigureAwait(false);
+                    (transient, retryAfter) = (users.ModelIds is null && users.Transient, users.RetryAfter);
+                }
+
+                next.Add(transient ? reading.Throttled(retryAfter) : BlockerClassifier.Classify(leftover, _leftovers!, check, users, clearBeforeLastAttempt: false));
+            }
+
+            return next;
+        }
+
+        /// <summary>The Failed leftovers, one per resource (a model's registered and deployed entries are one model).</summary>
+        private List<FlowResource> FailedLeftovers() =>
+            (_leftovers ?? new List<FlowResource>()).Where(r => r.Status == FlowResourceStatus.Failed)
+                .GroupBy(r => r.Key()).Select(g => g.First()).ToList();
 
         /// <summary>Remembers since when the same leftovers have been failing.</summary>
         private void TrackStall(AttemptOutcome outcome)

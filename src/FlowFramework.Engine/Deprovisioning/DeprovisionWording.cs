@@ -38,6 +38,7 @@ namespace FlowFramework.Engine
             {
                 StopReason.Stalled => $"the same {Count(remaining, "resource")} kept failing for {Seconds(stalledFor)}, so waiting longer is not helping.",
                 StopReason.AttemptsUsed => $"reached the limit of {Count(attempts, "attempt")}.",
+                StopReason.Deadline when stop.RefusedDelay is TimeSpan read && stop.RefusedRead => $"the next read of what the leftovers wait for (in {Seconds(read)}) would come after the {Seconds(timeout)} time limit.",
                 StopReason.Deadline when stop.RefusedDelay is TimeSpan refused => $"the next attempt (in {Seconds(refused)}) would start after the {Seconds(timeout)} time limit.",
                 StopReason.Deadline => $"the {Seconds(timeout)} time limit ran out while the server was still working on the last request.",
                 StopReason.NothingToRetry => "only resources that no longer exist or need allow_delete are left, and the server fails on them at every try.",
@@ -79,6 +80,44 @@ namespace FlowFramework.Engine
 
         internal static string ModelGroupDeleted(string groupId, bool existed) =>
             existed ? $"Deleted model group {groupId} (DELETE _plugins/_ml/model_groups/{groupId})." : $"Model group {groupId} was already gone (HTTP 404).";
+
+        // Watching what blocks the leftovers.
+
+        internal static string ModelToLeave(string modelId, string state) => $"model {modelId} to leave {state}";
+
+        internal static string ModelIs(string modelId, string state) => $"model {modelId} is {state}";
+
+        internal static string ModelGone(string modelId) => $"model {modelId} is gone";
+
+        internal static string UndeployPending(string modelId, string state) =>
+            $"model {modelId} is {state} and the next request undeploys it first";
+
+        internal static string ConnectorToLoseUsers(string connectorId, IReadOnlyCollection<string> models) =>
+            $"connector {connectorId} to be free of {(models.Count == 1 ? "model" : "models")} {string.Join(", ", models)}";
+
+        internal static string ConnectorFree(string connectorId, int ownUsers) =>
+            ownUsers == 0 ? $"no model uses connector {connectorId}" : $"connector {connectorId} is used only by this workflow's models, which go before it";
+
+        internal static string UnreadableBlocker(FlowResource leftover, string? failure) =>
+            $"what blocks {leftover} cannot be read ({failure ?? "no answer"})";
+
+        internal static string NoBlockerRead(FlowResource leftover) => $"no read tells what blocks {leftover}";
+
+        internal static string ClearYetFailed(string subject) => $"{subject}, yet the server failed on it again, so the reads do not explain it";
+
+        internal static string WaitingFor(IEnumerable<BlockerReading> blocked, TimeSpan nextRead, int nextAttempt, bool fallback) =>
+            "Waiting for " + string.Join(" and ", blocked.Select(r => r.Subject)) + $" before attempt {Number(nextAttempt)}: reading again in {Seconds(nextRead)}, and sending as soon as "
+            + (blocked.Count() == 1 ? "it clears" : "they clear") + (fallback ? " or the retry delay for the rest is over." : ".");
+
+        internal static string Cleared(IEnumerable<BlockerReading> readings, TimeSpan watchedFor, int nextAttempt) =>
+            string.Join("; ", readings.Where(r => r.State == BlockerState.Clear).Select(r => r.Subject).DefaultIfEmpty("the retry delay is over"))
+            + $" after {Seconds(watchedFor)} of watching: sending attempt {Number(nextAttempt)} now.";
+
+        internal static string Unwatchable(IEnumerable<BlockerReading> unknown)
+        {
+            var reasons = string.Join("; ", unknown.Select(r => r.Subject));
+            return reasons.Length == 0 ? string.Empty : " " + char.ToUpperInvariant(reasons[0]) + reasons.Substring(1) + ".";
+        }
 
         // Reasons: why a resource is where it is, and the way out on the server's side.
 

@@ -23,6 +23,18 @@ namespace FlowFramework.Engine
         /// <summary>Once the server reports the workflow clean, delete the model groups it registered (the server keeps them).</summary>
         public bool IncludeModelGroups { get; set; }
 
+        /// <summary>
+        /// After a 202, what blocks the leftovers (a model still deployed or deploying, a connector still used) is read
+        /// again this long after the first read, the wait growing gently to <see cref="WatchMaxInterval"/>.
+        /// </summary>
+        public TimeSpan WatchInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
+        /// <summary>The cap of the wait between two reads of what blocks the leftovers.</summary>
+        public TimeSpan WatchMaxInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+
+        /// <summary>Reads of what blocks the leftovers, at most, per second and workflow.</summary>
+        public int WatchReadsPerSecond { get; set; } = 4;
+
         public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
         /// <summary>Seeds the jitter so tests get a fixed schedule.</summary>

@@ -29,6 +29,11 @@ namespace FlowFramework.Engine
             {
                 throw new ArgumentOutOfRangeException(nameof(options), "Timeout and StallTimeout must be positive; BaseDelay and MaxDelay must not be negative.");
             }
+
+            if (_options.WatchInterval <= TimeSpan.Zero || _options.WatchMaxInterval < _options.WatchInterval || _options.WatchReadsPerSecond < 1)
+            {
+                throw new ArgumentOutOfRangeException(nameof(options), "WatchInterval must be positive, WatchMaxInterval at least WatchInterval, and WatchReadsPerSecond at least 1.");
+            }
         }
 
         /// <summary>

@@ -97,11 +97,15 @@ namespace FlowFramework.Engine
 
     internal sealed class StopVerdict : Verdict
     {
-        internal StopVerdict(StopReason reason, TimeSpan? refusedDelay = null)
+        internal StopVerdict(StopReason reason, TimeSpan? refusedDelay = null, bool refusedRead = false)
         {
             Reason = reason;
             RefusedDelay = refusedDelay;
+            RefusedRead = refusedRead;
         }
+
+        /// <summary>For <see cref="StopReason.Deadline"/>: the wait refused was before a read of what blocks the leftovers, not before an attempt.</summary>
+        internal bool RefusedRead { get; }
 
         internal StopReason Reason { get; }
 

@@ -157,9 +157,9 @@ namespace FlowFramework.Engine
                 {
                     response = await SendAsync(method, path, resource.WorkflowId, null, ct).ConfigureAwait(false);
                 }
-                catch (FlowApiException)
+                catch (FlowApiException ex)
                 {
-                    return ResourceCheck.Unknown;
+                    return ResourceCheck.Unreadable(ResourceCheck.Describe(ex), ex.RetryAfter, ex.IsTransient);
                 }
 
                 if (response.StatusCode >= 200 && response.StatusCode < 300)
@@ -169,11 +169,42 @@ namespace FlowFramework.Engine
 
                 if (response.StatusCode != 404)
                 {
-                    return ResourceCheck.Unknown;
+                    return ResourceCheck.Unreadable(FormattableString.Invariant($"HTTP {response.StatusCode}"), response.RetryAfter, ResourceCheck.IsTransientStatus(response.StatusCode));
                 }
             }
 
             return reads.Count == 0 ? ResourceCheck.Unknown : ResourceCheck.Missing(string.Join(" and ", reads.Select(r => r.Method.Method + " " + r.Path)));
+        }
+
+        /// <summary>
+        /// The models using a connector, as ML Commons' connector delete finds them: the model search with a <c>match</c>
+        /// on <c>connector_id</c> (<c>POST _plugins/_ml/models/_search</c>). A search that is denied or fails says nothing.
+        /// </summary>
+        internal async Task<ConnectorUsers> FindConnectorUsersAsync(string workflowId, string connectorId, CancellationToken ct)
+        {
+            var query = JsonSerializer.Serialize(new Dictionary<string, object>
+            {
+                ["size"] = 100,
+                ["_source"] = new[] { "model_state" },
+                ["query"] = new Dictionary<string, object> { ["match"] = new Dictionary<string, string> { ["connector_id"] = connectorId } },
+            });
+            RawResponse response;
+            try
+            {
+                response = await SendAsync(HttpMethod.Post, "/_plugins/_ml/models/_search", workflowId, null, ct, query).ConfigureAwait(false);
+            }
+            catch (FlowApiException ex)
+            {
+                return new ConnectorUsers(null, ResourceCheck.Describe(ex), ex.RetryAfter, ex.IsTransient);
+            }
+
+            if (response.StatusCode != 200)
+            {
+                return new ConnectorUsers(null, FormattableString.Invariant($"HTTP {response.StatusCode}"), response.RetryAfter, ResourceCheck.IsTransientStatus(response.StatusCode));
+            }
+
+            var ids = ResourceCheck.ReadHitIds(response.Body);
+            return ids is null ? new ConnectorUsers(null, "an answer that is not a search result") : new ConnectorUsers(ids);
         }
 
         public void Dispose() => _http.Dispose();

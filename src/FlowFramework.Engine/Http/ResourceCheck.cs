@@ -5,17 +5,65 @@ using System.Text.Json;
 
 namespace FlowFramework.Engine
 {
+    /// <summary>
+    /// The models the model search finds using a connector (what ML Commons' connector delete checks); ids null when
+    /// the search was denied or failed.
+    /// </summary>
+    internal sealed class ConnectorUsers
+    {
+        internal ConnectorUsers(IReadOnlyList<string>? modelIds, string? failure = null, TimeSpan? retryAfter = null, bool transient = false)
+        {
+            ModelIds = modelIds;
+            Failure = failure;
+            RetryAfter = retryAfter;
+            Transient = transient;
+        }
+
+        /// <summary>The search failed in a way worth reading again (throttled, unavailable, no answer in time).</summary>
+        internal bool Transient { get; }
+
+        internal IReadOnlyList<string>? ModelIds { get; }
+
+        internal string? Failure { get; }
+
+        internal TimeSpan? RetryAfter { get; }
+    }
+
     /// <summary>What a read of one resource said: it exists (with a model's state), it is gone (404), or nothing certain.</summary>
     internal sealed class ResourceCheck
     {
         internal static readonly ResourceCheck Unknown = new ResourceCheck(null, null, null);
 
-        private ResourceCheck(bool? exists, string? modelState, string? missingRead)
+        private ResourceCheck(bool? exists, string? modelState, string? missingRead, string? failure = null, TimeSpan? retryAfter = null, bool transient = false)
         {
+            Transient = transient;
             Found = exists;
             ModelState = modelState;
             MissingRead = missingRead;
+            Failure = failure;
+            RetryAfter = retryAfter;
         }
+
+        /// <summary>Why the read says nothing (for example <c>HTTP 403</c>); null when it answered or no read exists.</summary>
+        internal string? Failure { get; }
+
+        /// <summary>The server's Retry-After on a throttled read.</summary>
+        internal TimeSpan? RetryAfter { get; }
+
+        /// <summary>The read failed in a way worth reading again (throttled, unavailable, no answer in time).</summary>
+        internal bool Transient { get; }
+
+        /// <summary>A read that was denied or failed: nothing certain.</summary>
+        internal static ResourceCheck Unreadable(string failure, TimeSpan? retryAfter, bool transient) => new ResourceCheck(null, null, null, failure, retryAfter, transient);
+
+        /// <summary>Answers worth reading again.</summary>
+        internal static bool IsTransientStatus(int status) => status == 408 || status == 429 || status == 502 || status == 503 || status == 504;
+
+        /// <summary>Why a request got no usable answer, in a few words.</summary>
+        internal static string Describe(FlowApiException error) =>
+            error.StatusCode is int status ? "HTTP " + status.ToString(System.Globalization.CultureInfo.InvariantCulture)
+            : error.Kind == FlowErrorKind.Timeout ? "no answer in time"
+            : error.Cause ?? error.Kind.ToString();
 
         /// <summary>True: it exists; false: the read answered 404; null: the read was denied or failed.</summary>
         internal bool? Found { get; }
@@ -67,6 +115,37 @@ namespace FlowFramework.Engine
             }
 
             return reads;
+        }
+
+        /// <summary>The ids of the hits of a search answer; null when the body is not one.</summary>
+        internal static IReadOnlyList<string>? ReadHitIds(string body)
+        {
+            try
+            {
+                using var doc = JsonDocument.Parse(body);
+                if (doc.RootElement.ValueKind != JsonValueKind.Object || !doc.RootElement.TryGetProperty("hits", out var hits) || hits.ValueKind != JsonValueKind.Object
+                    || !hits.TryGetProperty("hits", out var list) || list.ValueKind != JsonValueKind.Array)
+                {
+                    return null;
+                }
+
+                var ids = new List<string>();
+                foreach (var hit in list.EnumerateArray())
+                {
+                    if (hit.ValueKind != JsonValueKind.Object || !hit.TryGetProperty("_id", out var id) || id.ValueKind != JsonValueKind.String)
+                    {
+                        return null;
+                    }
+
+                    ids.Add(id.GetString()!);
+                }
+
+                return ids;
+            }
+            catch (JsonException)
+            {
+                return null;
+            }
         }
 
         internal static string? ReadModelState(string body)

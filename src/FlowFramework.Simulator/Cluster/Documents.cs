@@ -170,4 +170,5 @@ internal sealed class ClusterData
     public List<DeletedModel> RecentlyDeletedModels { get; set; } = [];
 }
 
-internal sealed record DeletedModel(string ConnectorId, string ModelId, long DeletedAt);
+/// <summary>A deleted model the model index has not refreshed away yet: its connector, and the source searches still return.</summary>
+internal sealed record DeletedModel(string? ConnectorId, string ModelId, long DeletedAt, JsonObject? Source = null, string? Tenant = null);

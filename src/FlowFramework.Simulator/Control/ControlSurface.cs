@@ -40,6 +40,18 @@ internal sealed class ControlSurface(SimulatorNode node, RequestLog log, FaultTa
                 log.Clear();
                 faults.Clear();
                 return SimResponse.Ok(Acknowledged.DeepClone());
+            case ("/_simulator/workflows", "POST"):
+                try
+                {
+                    var entries = body?["resources_created"] as JsonArray ?? throw new ArgumentException("body must be {\"resources_created\": [...]}");
+                    return SimResponse.Ok(new JsonObject { ["workflow_id"] = node.SeedWorkflow(entries) });
+                }
+                catch (ArgumentException ex)
+                {
+                    return Error(ex.Message);
+                }
+            case ("/_simulator/clearings", "GET"):
+                return SimResponse.Ok(node.Clearings());
             case ("/_simulator/config", "GET"):
                 return SimResponse.Ok(node.Config.ToJson());
             case ("/_simulator/pools", "GET"):

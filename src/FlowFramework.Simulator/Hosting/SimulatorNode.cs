@@ -34,6 +34,30 @@ internal sealed class SimulatorNode
     /// <summary>The sign-in ways beyond basic auth, and the AWS keys the control surface can expire.</summary>
     public SecurityOptions Security { get; }
 
+    /// <summary>
+    /// A provisioned workflow written straight into the indices (for <c>POST /_simulator/workflows</c>): a template and a
+    /// COMPLETED/DONE state listing the given entries, none of which exists. For benchmarks at sizes the server's
+    /// <c>max_workflow_steps</c> (50) does not let provisioning reach; returns the workflow id.
+    /// </summary>
+    public string SeedWorkflow(System.Text.Json.Nodes.JsonArray resources)
+    {
+        var entries = resources.Select(r => new ResourceCreated(
+            Common.Json.AsText(r?["workflow_step_name"]) ?? throw new ArgumentException("each entry needs workflow_step_name"),
+            Common.Json.AsText(r?["workflow_step_id"]) ?? throw new ArgumentException("each entry needs workflow_step_id"),
+            Common.Json.AsText(r?["resource_type"]) ?? throw new ArgumentException("each entry needs resource_type"),
+            Common.Json.AsText(r?["resource_id"]) ?? throw new ArgumentException("each entry needs resource_id"))).ToList();
+        var id = _flow.Indices.CreateTemplate(new System.Text.Json.Nodes.JsonObject { ["name"] = "seeded" }, null, null);
+        foreach (var entry in entries)
+        {
+            _flow.Indices.AppendResource(id, entry);
+        }
+        _flow.Indices.FinishProvision(id, null);
+        return id;
+    }
+
+    /// <summary>When each ML dependency lag ends (for <c>GET /_simulator/clearings</c>).</summary>
+    public System.Text.Json.Nodes.JsonArray Clearings() => _ml.Clearings();
+
     /// <summary>Empties the cluster and forgets what the node holds in memory, as a restart on empty data would: the
     /// deprovision pool drops its work (requests held in it lose their connection), deployments in progress stop, and
     /// the tenants' deprovision slots are free again.</summary>

@@ -68,8 +68,7 @@ internal sealed partial class MlService
                 return viaRest ? OpResult.With(404, notFound) : OpResult.Success(notFound);
             }
             if (TenantMismatch(c.Tenant, tenant)) { return NoTenantAccess(); }
-            var lag = store.Config.RefreshLagMs;
-            store.Data.RecentlyDeletedModels.RemoveAll(m => now - m.DeletedAt >= lag);
+            PurgeRefreshed(now);
             var users = store.Data.Models.Values.Where(m => m.ConnectorId == id).Select(m => m.Id)
                 .Concat(store.Data.RecentlyDeletedModels.Where(m => m.ConnectorId == id).Select(m => m.ModelId))
                 .Distinct().ToList();

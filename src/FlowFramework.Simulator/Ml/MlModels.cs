@@ -62,9 +62,19 @@ internal sealed partial class MlService
     public OpResult GetModel(string id, string? tenant, SimUser? caller)
         => GetDocument(caller, "models/get", ModelIndex, "Fail to find model", store.Data.Models, id, $"Failed to find model with the provided model id: {id}", tenant, doc => doc.Tenant, ModelSource);
 
+    /// <summary>
+    /// The undeploy lag: an undeploy that leaves a node still serving the model writes only the remaining worker nodes,
+    /// not UNDEPLOYED (TransportUndeployModelAction, "undeploy partial nodes"), so the document, which GET, search and
+    /// DeleteModelTransportAction all read, says DEPLOYED until the last node lets go (MLSyncUpCron). One document, one
+    /// state: a delete is refused exactly while a read shows DEPLOYED.
+    /// </summary>
+    private bool InUndeployLag(ModelDoc m, long now)
+        => m.State == "UNDEPLOYED" && m.LastUndeployed is { } at && now - at < store.Config.UndeployLagMs;
+
     /// <summary>The model document as GET returns it (MLModel#toXContent: empty and null fields omitted).</summary>
     public JsonObject ModelSource(ModelDoc m)
     {
+        var lagging = InUndeployLag(m, Ids.NowMs());
         var o = new JsonObject
         {
             ["name"] = m.Name,
@@ -73,7 +83,7 @@ internal sealed partial class MlService
             ["model_version"] = m.ModelVersion,
         };
         if (m.Description is not null) { o["description"] = m.Description; }
-        o["model_state"] = m.State;
+        o["model_state"] = lagging ? "DEPLOYED" : m.State;
         o["created_time"] = m.Created;
         o["last_updated_time"] = m.Updated;
         o["last_registered_time"] = m.Created;
@@ -81,10 +91,21 @@ internal sealed partial class MlService
         // planning_worker_nodes, leaving auto_redeploy_retry_times and deploy_to_all_nodes.
         if (m.LastDeployed is not null) { o["last_deployed_time"] = m.LastDeployed; }
         if (m.AutoRedeployRetryTimes is not null) { o["auto_redeploy_retry_times"] = m.AutoRedeployRetryTimes; }
-        if (m.PlanningWorkerNodeCount is not null) { o["planning_worker_node_count"] = m.PlanningWorkerNodeCount; }
-        if (m.CurrentWorkerNodeCount is not null) { o["current_worker_node_count"] = m.CurrentWorkerNodeCount; }
-        if (m.PlanningWorkerNodes is { Count: > 0 }) { o["planning_worker_nodes"] = Json.Array(m.PlanningWorkerNodes); }
-        if (m.DeployToAllNodes is not null) { o["deploy_to_all_nodes"] = m.DeployToAllNodes; }
+        if (lagging)
+        {
+            // A partial undeploy: the node still serving it is the remaining worker, and deploy_to_all_nodes is false.
+            o["planning_worker_node_count"] = 1;
+            o["current_worker_node_count"] = 1;
+            o["planning_worker_nodes"] = Json.Array([store.NodeId]);
+            o["deploy_to_all_nodes"] = false;
+        }
+        else
+        {
+            if (m.PlanningWorkerNodeCount is not null) { o["planning_worker_node_count"] = m.PlanningWorkerNodeCount; }
+            if (m.CurrentWorkerNodeCount is not null) { o["current_worker_node_count"] = m.CurrentWorkerNodeCount; }
+            if (m.PlanningWorkerNodes is { Count: > 0 }) { o["planning_worker_nodes"] = Json.Array(m.PlanningWorkerNodes); }
+            if (m.DeployToAllNodes is not null) { o["deploy_to_all_nodes"] = m.DeployToAllNodes; }
+        }
         if (m.ConnectorId is not null) { o["connector_id"] = m.ConnectorId; }
         if (m.Tenant is not null) { o["tenant_id"] = m.Tenant; }
         return o;
@@ -187,19 +208,60 @@ internal sealed partial class MlService
             }
             if (TenantMismatch(m.Tenant, tenant)) { return NoTenantAccess(); }
             var now = Ids.NowMs();
-            var stillDeployed = DeployedStates.Contains(m.State)
-                || (m.State == "UNDEPLOYED" && m.LastUndeployed is { } at && now - at < store.Config.UndeployLagMs);
-            if (stillDeployed)
+            if (DeployedStates.Contains(m.State) || InUndeployLag(m, now))
             {
                 return OpResult.StatusError(400, "Model cannot be deleted in deploying or deployed state. Try undeploy model first then delete");
             }
+            var source = ModelSource(m);
             store.Data.Models.Remove(id);
-            if (m.ConnectorId is not null && store.Config.RefreshLagMs > 0)
+            if (store.Config.RefreshLagMs > 0)
             {
-                store.Data.RecentlyDeletedModels.Add(new DeletedModel(m.ConnectorId, id, now));
+                // Until the model index refreshes, searches (the connector's "models still using it" check and
+                // POST _plugins/_ml/models/_search alike) still find the deleted document; GET is realtime and does not.
+                store.Data.RecentlyDeletedModels.Add(new DeletedModel(m.ConnectorId, id, now, source, m.Tenant));
             }
             store.Commit();
             return OpResult.Success(OpResult.DeleteResponse(ModelIndex, id, m.Version + 1, store.NextSeqNo(), found: true));
+        }
+    }
+
+    /// <summary>
+    /// When each dependency lag ends, in epoch milliseconds: a model's undeploy lag (the moment a read stops showing
+    /// DEPLOYED and a delete is accepted) and a deleted model's refresh lag (the moment searches and the connector's
+    /// "still used" check stop finding it). Past moments stay listed while the model (or the deleted entry) is remembered,
+    /// so a client that asks late still learns when it cleared.
+    /// </summary>
+    public JsonArray Clearings()
+    {
+        lock (store.Gate)
+        {
+            var now = Ids.NowMs();
+            PurgeRefreshed(now);
+            var list = new JsonArray();
+            var undeployLag = store.Config.UndeployLagMs;
+            foreach (var m in store.Data.Models.Values.Where(m => m.State == "UNDEPLOYED" && m.LastUndeployed is not null && undeployLag > 0))
+            {
+                list.Add(new JsonObject
+                {
+                    ["kind"] = "undeploy_lag",
+                    ["model_id"] = m.Id,
+                    ["connector_id"] = m.ConnectorId,
+                    ["clears_at_ms"] = m.LastUndeployed!.Value + undeployLag,
+                    ["cleared"] = !InUndeployLag(m, now),
+                });
+            }
+            foreach (var d in store.Data.RecentlyDeletedModels)
+            {
+                list.Add(new JsonObject
+                {
+                    ["kind"] = "refresh_lag",
+                    ["model_id"] = d.ModelId,
+                    ["connector_id"] = d.ConnectorId,
+                    ["clears_at_ms"] = d.DeletedAt + store.Config.RefreshLagMs,
+                    ["cleared"] = false,
+                });
+            }
+            return list;
         }
     }
 

@@ -16,10 +16,13 @@ internal sealed partial class MlService
         lock (store.Gate)
         {
             bool Visible(string? t) => !multiTenancy || t == tenant;
+            PurgeRefreshed(Ids.NowMs());
             docs = kind switch
             {
                 "connectors" => store.Data.Connectors.Values.Where(c => Visible(c.Tenant)).Select(c => new SearchDoc(ConnectorIndex, c.Id, c.Version, 0, ConnectorSource(c))).ToList(),
-                "models" => store.Data.Models.Values.Where(m => Visible(m.Tenant)).Select(m => new SearchDoc(ModelIndex, m.Id, m.Version, 0, ModelSource(m))).ToList(),
+                "models" => store.Data.Models.Values.Where(m => Visible(m.Tenant)).Select(m => new SearchDoc(ModelIndex, m.Id, m.Version, 0, ModelSource(m)))
+                    .Concat(store.Data.RecentlyDeletedModels.Where(d => d.Source is not null && Visible(d.Tenant)).Select(d => new SearchDoc(ModelIndex, d.ModelId, 1, 0, (JsonObject)d.Source!.DeepClone())))
+                    .ToList(),
                 "model_groups" => store.Data.ModelGroups.Values.Where(g => Visible(g.Tenant)).Select(g => new SearchDoc(ModelGroupIndex, g.Id, g.Version, 0, GroupSource(g))).ToList(),
                 _ => store.Data.Agents.Values.Where(a => Visible(a.Tenant)).Select(a => new SearchDoc(AgentIndex, a.Id, a.Version, 0, AgentSource(a))).ToList(),
             };
@@ -32,5 +35,12 @@ internal sealed partial class MlService
             _ => (AgentIndex, IndexMapping.Agents),
         };
         return SearchDsl.Search(query, new SearchRequest(index, mapping, docs, Versions: false));
+    }
+
+    /// <summary>Forgets deleted models the model index has refreshed away (<c>refresh_lag_ms</c> after their delete).</summary>
+    private void PurgeRefreshed(long now)
+    {
+        var lag = store.Config.RefreshLagMs;
+        store.Data.RecentlyDeletedModels.RemoveAll(m => now - m.DeletedAt >= lag);
     }
 }

@@ -3,11 +3,13 @@
     Description = @'
 Invoke-FlowDeprovision reads each workflow's state, shows the plan (every step in the server's reverse order)
 for confirmation, and calls POST /_plugins/_flow_framework/workflow/<id>/_deprovision. When the server answers
-202 because a model is still deployed or a connector still used, it reads the leftovers from the status API,
-waits (exponential delay with jitter from about one second, capped at 30 seconds, honouring Retry-After), and
-tries again, until everything is gone, -MaxAttempts or -TimeoutSec is reached, or the same leftovers keep failing
-for 60 seconds. A busy cluster (429, 502, 503, 504, timeouts, resets) is waited out the same way, also on the
-status read that comes before the plan.
+202 because a model is still deployed or a connector still used, it reads the leftovers from the status API and
+watches what blocks them (the model's state, the models using the connector) about every quarter to half second,
+and tries again as soon as it is gone. When nothing tells what blocks them (a denied read, another kind of
+resource) it waits instead (exponential delay with jitter from about one second, capped at 30 seconds). It goes on
+until everything is gone, -MaxAttempts or -TimeoutSec is reached, or the same leftovers keep failing for 60
+seconds. A busy cluster (429, 502, 503, 504, timeouts, resets) is waited out with that delay, at least its
+Retry-After, also on the status read that comes before the plan.
 
 What is still left is written as FlowResource objects (Status Failed with a Reason, or NeedsAllowDelete), which
 can be piped straight back in: the pipe carries the workflow ids, and any number of leftovers of one workflow
