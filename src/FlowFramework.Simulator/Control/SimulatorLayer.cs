@@ -40,6 +40,12 @@ internal sealed class SimulatorLayer
             Tenant = ctx.Request.Headers["x-tenant-id"].FirstOrDefault(),
         };
         using var disconnected = ctx.RequestAborted.Register(() => entry.DisconnectedMs ??= RequestLog.EpochMs());
+        ctx.Response.OnStarting(() =>
+        {
+            // A connection that is gone (reset, or the client left) hands nothing over.
+            if (!entry.Aborted && !ctx.RequestAborted.IsCancellationRequested) { entry.AnsweredMs ??= RequestLog.EpochMs(); }
+            return Task.CompletedTask;
+        });
         var status = 499;
         try
         {
@@ -50,7 +56,7 @@ internal sealed class SimulatorLayer
             entry.User = _node.Rest.Identify(ctx)?.Name;
             if (_faults.Match(ctx.Request.Method, path) is { } fault)
             {
-                status = await ApplyFaultAsync(ctx, fault);
+                status = await ApplyFaultAsync(ctx, fault, entry);
                 return;
             }
             status = await _node.Rest.HandleAsync(ctx, ctx.RequestAborted);
@@ -67,11 +73,12 @@ internal sealed class SimulatorLayer
         }
     }
 
-    private static async Task<int> ApplyFaultAsync(HttpContext ctx, FaultRule fault)
+    private static async Task<int> ApplyFaultAsync(HttpContext ctx, FaultRule fault, RequestLogEntry entry)
     {
         switch (fault.Kind)
         {
             case "reset":
+                entry.Aborted = true;
                 ctx.Abort();
                 return 0;
             case "slow":
@@ -80,9 +87,14 @@ internal sealed class SimulatorLayer
                     ctx.Response.ContentType = "application/json; charset=UTF-8";
                     var bytes = Encoding.UTF8.GetBytes("{\"acknowledged\":true}");
                     var pause = Math.Max(1, fault.DelayMs / bytes.Length);
-                    foreach (var b in bytes)
+                    for (var i = 0; i < bytes.Length; i++)
                     {
-                        await ctx.Response.Body.WriteAsync(new[] { b }, ctx.RequestAborted);
+                        if (i == bytes.Length - 1)
+                        {
+                            // The answer is complete only with its last byte.
+                            entry.AnsweredMs = RequestLog.EpochMs();
+                        }
+                        await ctx.Response.Body.WriteAsync(new[] { bytes[i] }, ctx.RequestAborted);
                         await ctx.Response.Body.FlushAsync(ctx.RequestAborted);
                         await Task.Delay(pause, ctx.RequestAborted);
                     }
