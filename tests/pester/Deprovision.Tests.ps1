@@ -166,35 +166,6 @@ Describe '-WhatIf' {
     }
 }
 
-Describe 'Many workflows at once' {
-    It '20 workflows piped with -ThrottleLimit 16 all end Deprovisioned, with one warning and never more deprovisions in flight than the cap' {
-        Clear-SimulatorState -Simulator $script:Sim -Config @{ latency_ms = 40 }
-        try {
-            $ids = foreach ($i in 1..20) { New-ProvisionedWorkflow -Simulator $script:Sim -Template (New-FlowTestTemplate -Suffix "many$i") }
-            # The cap is the smallest deprovision pool max - 1; a pool that cannot be read counts as 4.
-            $pool = Invoke-Simulator -Simulator $script:Sim -Path '/_nodes/thread_pool'
-            $poolMax = if ($pool.Status -eq 200) { @($pool.Body.nodes.PSObject.Properties.Value.thread_pool.opensearch_deprovision_workflow.max | Measure-Object -Minimum)[0].Minimum } else { 4 }
-            $null = Invoke-Simulator -Simulator $script:Sim -Method DELETE -Path '/_simulator/requests'
-            $conn = Connect-FlowCluster -Uri $script:Sim.Url -PassThru
-            $out = Split-Output ($ids | Invoke-FlowDeprovision -AllowDelete '*' -ThrottleLimit 16 -Force -PassThru -Connection $conn -WarningVariable warned -WarningAction SilentlyContinue)
-            $all = Get-SimulatorRequests -Simulator $script:Sim
-        }
-        finally { Clear-SimulatorState -Simulator $script:Sim -Config @{ latency_ms = 0 } }
-        $out.Left | Should -HaveCount 0
-        $out.Result | Should -HaveCount 20
-        @($out.Result.Status | Select-Object -Unique) | Should -Be @('Deprovisioned')
-        @($out.Result.WorkflowId | Sort-Object) | Should -Be @($ids | Sort-Object)
-        @($warned | Where-Object { "$_" -like '-ThrottleLimit 16 *' }) | Should -HaveCount 1
-        "$($warned | Where-Object { "$_" -like '-ThrottleLimit 16 *' })" | Should -BeLike "*running $($poolMax - 1) at once*"
-        $deprovisions = @($all | Where-Object path -Like '/_plugins/_flow_framework/workflow/*/_deprovision')
-        $deprovisions | Should -HaveCount 20
-        $max = Get-MaxInFlight -Requests $deprovisions
-        $max | Should -BeLessOrEqual ($poolMax - 1)
-        # It did run concurrently; otherwise the bound above would prove nothing.
-        $max | Should -BeGreaterOrEqual 2
-    }
-}
-
 Describe 'Stopping' {
     BeforeAll {
         function script:Measure-Stop([string] $Id, [scriptblock] $Until) {
