@@ -22,10 +22,13 @@ function Start-FlowSimulator {
     $lines = [System.Collections.Generic.List[string]]::new()
     $ready = $false
     try {
+        $read = $null
         while ([DateTime]::UtcNow -lt $deadline) {
-            $read = $process.StandardOutput.ReadLineAsync()
+            # One read at a time: a read still pending after a second (a busy machine) is waited on again, never doubled.
+            if ($null -eq $read) { $read = $process.StandardOutput.ReadLineAsync() }
             if (-not $read.Wait([TimeSpan]::FromSeconds(1))) { continue }
             $line = $read.Result
+            $read = $null
             if ($null -eq $line) { break }
             $lines.Add($line)
             if ($line -match 'listening on (https?://\S+)') {
