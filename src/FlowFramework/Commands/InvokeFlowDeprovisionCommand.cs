@@ -211,7 +211,8 @@ namespace FlowFramework.Commands
             {
                 text.Append($"{Environment.NewLine}allow_delete: {string.Join(", ", plan.AllowDelete)}");
             }
-            return ShouldProcess(text.ToString(), $"Deprovision {target} and delete what it created?", "Confirm");
+            // The prompt shows only the query, so the query lists the steps before it asks.
+            return ShouldProcess(text.ToString(), $"{text}{Environment.NewLine}Deprovision {target} and delete what it created?", "Confirm");
         }
 
         /// <summary>One planned step as ShouldProcess shows it, in the server's words plus what this cmdlet needs.</summary>
