@@ -59,6 +59,32 @@ public class RunspaceConnectionTests
         Assert.Equal(1, StatusReads(first));
     }
 
+    [Fact]
+    public void Disconnect_after_Connect_forgets_the_default_and_the_address_from_the_environment_is_used_again()
+    {
+        using var connected = StatusCluster();
+        using var fallback = StatusCluster();
+        using var session = new PowerShellSession();
+        var previous = Environment.GetEnvironmentVariable("OPENSEARCH_URL");
+        Environment.SetEnvironmentVariable("OPENSEARCH_URL", fallback.Url);
+        try
+        {
+            var before = session.Run($"Connect-FlowCluster '{connected.Url}' | Out-Null; Get-FlowWorkflowStatus wf1");
+            var after = session.Run("Disconnect-FlowCluster -Verbose; Get-FlowWorkflowStatus wf1");
+
+            Assert.Empty(before.Errors);
+            Assert.Empty(after.Errors);
+            Assert.DoesNotContain(after.Verbose, v => v.Contains("no default connection", StringComparison.Ordinal));
+            Assert.Equal(1, StatusReads(connected));
+            Assert.Equal(1, StatusReads(fallback));
+            Assert.Equal("wf1", Assert.Single(after.OfType<FlowWorkflowStatus>()).WorkflowId);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("OPENSEARCH_URL", previous);
+        }
+    }
+
     private static string Pool(int max) =>
         "{\"nodes\":{\"n1\":{\"thread_pool\":{\"opensearch_deprovision_workflow\":{\"type\":\"scaling\",\"core\":1,\"max\":" + max + ",\"keep_alive\":\"1m\",\"queue_size\":-1}}}}}";
 
