@@ -222,6 +222,40 @@ public class ContractTests
         }
     }
 
+    // The 403s of a real server (server-behaviour.md §1, §7; 3.4+ resource sharing, FlowFrameworkSecureRestApiIT): each is
+    // FlowAccessDenied, never NotFound (with resource sharing a workflow that does not exist answers 403 too, and the
+    // module cannot tell the two apart), with the server's text and the way out that fits it.
+    [Theory]
+    [InlineData("Get-FlowWorkflowStatus", "User does not have permissions to access workflow: wf1", "filter_by_backend_roles")]
+    [InlineData("Invoke-FlowDeprovision", "User does not have permissions to access workflow: wf1", "filter_by_backend_roles")]
+    [InlineData("Get-FlowWorkflowStatus", "This API is disabled. To enable it, update the setting [plugins.flow_framework.enabled] to true.", "plugins.flow_framework.enabled to true")]
+    [InlineData("Invoke-FlowDeprovision", "This API is disabled. To enable it, update the setting [plugins.flow_framework.enabled] to true.", "plugins.flow_framework.enabled to true")]
+    [InlineData("Get-FlowWorkflowStatus", "Failed to get workflow status.", "not shared with this user also answers 403")]
+    [InlineData("Invoke-FlowDeprovision", "Failed to get workflow.", "not shared with this user also answers 403")]
+    public void A_403_is_FlowAccessDenied_with_the_servers_text_and_the_way_out_that_fits_it(string cmdlet, string message, string action)
+    {
+        // Invoke-FlowDeprovision meets a backend-role or resource-sharing refusal on the deprovision itself when the
+        // status read passes (the rules differ per action); a disabled API refuses both.
+        var onStatus = cmdlet == "Get-FlowWorkflowStatus" || message.StartsWith("This API", StringComparison.Ordinal);
+        using var cluster = Cluster(r => (onStatus ? ClusterScripts.IsStatus(r) : ClusterScripts.IsDeprovision(r))
+            ? ClusterScripts.Error(403, message)
+            : Json(ClusterScripts.Status("wf1", "COMPLETED", ClusterScripts.FullResources[0])));
+        var extra = cmdlet == "Invoke-FlowDeprovision" ? "-Force -PassThru" : string.Empty;
+
+        var result = Run(cluster, $"{cmdlet} -Connection $c -WorkflowId wf1 {extra}");
+
+        var error = Assert.Single(result.Errors);
+        Assert.StartsWith("FlowAccessDenied,", error.FullyQualifiedErrorId, StringComparison.Ordinal);
+        Assert.Equal((ErrorCategory.PermissionDenied, "wf1"), (error.CategoryInfo.Category, error.TargetObject));
+        Assert.EndsWith($"was denied (HTTP 403). The server said: {message}", error.Exception.Message, StringComparison.Ordinal);
+        Assert.Contains(action, error.ErrorDetails.RecommendedAction, StringComparison.Ordinal);
+        Assert.True(cluster.RequestList.Count(ClusterScripts.IsDeprovision) <= 1, "a 403 is not retried");
+        if (cmdlet == "Invoke-FlowDeprovision")
+        {
+            Assert.Equal(FlowDeprovisionStatus.Failed, Assert.Single(result.OfType<FlowDeprovisionResult>()).Status);
+        }
+    }
+
     // ---- Output objects by value ----------------------------------------------------------------------------
 
     [Fact]
