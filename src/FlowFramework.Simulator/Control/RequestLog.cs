@@ -28,6 +28,12 @@ internal sealed class RequestLogEntry
     /// <summary>The simulator dropped the connection on purpose (a reset fault): no answer goes out.</summary>
     public bool Aborted { get; set; }
 
+    /// <summary>The path exactly as the client sent it, still percent-encoded (Path is decoded, except %2F).</summary>
+    public string RawPath { get; init; } = "";
+
+    /// <summary>The injected fault that answered instead of the node (429, 503, 500, reset, slow, malformed), else null.</summary>
+    public string? Fault { get; set; }
+
     public JsonObject ToJson() => new()
     {
         ["method"] = Method,
@@ -41,6 +47,8 @@ internal sealed class RequestLogEntry
         ["client_disconnected"] = DisconnectedMs is not null,
         ["disconnected_ms"] = DisconnectedMs,
         ["answered_ms"] = AnsweredMs,
+        ["raw_path"] = RawPath,
+        ["fault"] = Fault,
     };
 }
 

@@ -38,6 +38,7 @@ internal sealed class SimulatorLayer
             Query = RequestLog.SafeQuery(ctx.Request.QueryString.HasValue ? ctx.Request.QueryString.Value![1..] : ""),
             StartMs = RequestLog.EpochMs(),
             Tenant = ctx.Request.Headers["x-tenant-id"].FirstOrDefault(),
+            RawPath = RawPath(ctx, path),
         };
         using var disconnected = ctx.RequestAborted.Register(() => entry.DisconnectedMs ??= RequestLog.EpochMs());
         ctx.Response.OnStarting(() =>
@@ -56,6 +57,7 @@ internal sealed class SimulatorLayer
             entry.User = _node.Rest.Identify(ctx)?.Name;
             if (_faults.Match(ctx.Request.Method, path) is { } fault)
             {
+                entry.Fault = fault.Kind;
                 status = await ApplyFaultAsync(ctx, fault, entry);
                 return;
             }
@@ -71,6 +73,15 @@ internal sealed class SimulatorLayer
             entry.EndMs = RequestLog.EpochMs();
             _log.Add(entry);
         }
+    }
+
+    /// <summary>The request target's path as sent (without the query), for checking how a client escaped ids.</summary>
+    private static string RawPath(HttpContext ctx, string decoded)
+    {
+        var raw = ctx.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget;
+        if (string.IsNullOrEmpty(raw)) { return decoded; }
+        var query = raw.IndexOf('?');
+        return query < 0 ? raw : raw[..query];
     }
 
     private static async Task<int> ApplyFaultAsync(HttpContext ctx, FaultRule fault, RequestLogEntry entry)
