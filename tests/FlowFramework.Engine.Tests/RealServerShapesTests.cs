@@ -147,4 +147,23 @@ public class RealServerShapesTests
         Assert.Single(cluster.StatusReads); // a 403 is not transient: read once
         Assert.Empty(cluster.Deprovisions);
     }
+
+    // Found by the soak: a 200 whose body is JSON but no workflow state (a proxy's page, a slow fault's canned body)
+    // was read as a workflow without resources, and the deprovision was planned from nothing.
+    [Theory]
+    [InlineData("{\"acknowledged\":true}")]
+    [InlineData("{}")]
+    [InlineData("{\"workflow_id\":\"" + WorkflowId + "\"}")]
+    public async Task A_status_answer_that_is_not_a_workflow_state_is_an_invalid_response_and_no_plan(string body)
+    {
+        var cluster = new FakeCluster().OnStatus(Answer.Json(200, body));
+
+        var ex = await Assert.ThrowsAsync<FlowApiException>(() => Client(cluster).GetWorkflowStatusAsync(WorkflowId, true, CancellationToken.None));
+        var prepared = await new FlowDeprovisioner(Client(cluster), null).PrepareAsync(WorkflowId, null, null, CancellationToken.None);
+
+        Assert.Equal(FlowErrorKind.InvalidResponse, ex.Kind);
+        Assert.Null(prepared.Plan);
+        Assert.Equal(FlowErrorKind.InvalidResponse, prepared.Failure!.Error!.Kind);
+        Assert.Empty(cluster.Deprovisions);
+    }
 }

@@ -12,6 +12,13 @@ namespace FlowFramework.Engine
         {
             using var doc = JsonDocument.Parse(body);
             var root = RequireObject(doc.RootElement, "the status response");
+            // Every state document has a state; a JSON object without one (a proxy's or another service's answer) is
+            // not an empty workflow, and taking it for one would plan a deprovision from nothing.
+            if (GetString(root, "state") is null)
+            {
+                throw new JsonException("The status response has no state.");
+            }
+
             var workflowId = GetString(root, "workflow_id") ?? requestedId;
             var resources = new List<FlowResource>();
             if (root.TryGetProperty("resources_created", out var created) && created.ValueKind != JsonValueKind.Null)
