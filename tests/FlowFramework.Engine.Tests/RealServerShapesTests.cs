@@ -166,4 +166,40 @@ public class RealServerShapesTests
         Assert.Equal(FlowErrorKind.InvalidResponse, prepared.Failure!.Error!.Kind);
         Assert.Empty(cluster.Deprovisions);
     }
+
+    // Found by the soak: one 503 on the status read after a 202 made the leftovers come from the answer's text, which
+    // names a model once, so its deploy entry (already undeployed by the server) was reported left as well.
+    [Fact]
+    public async Task The_status_read_after_a_202_rides_out_a_transient_failure_and_the_leftovers_are_the_states()
+    {
+        const string failed = "Failed to deprovision some resources: [model_id " + ModelId + ", connector_id " + ConnectorId + "].";
+        var cluster = new FakeCluster()
+            .OnDeprovision(Answer.Error(202, failed))
+            .OnStatus(Answer.Error(503, "unavailable"), Answer.Json(200, State(WorkflowId, Model, Connector)))
+            .OnResource(Answer.Json(200, "{\"model_state\":\"UNDEPLOYED\"}"));
+
+        var (report, seen, events) = await Run(cluster, State(WorkflowId, Connector, Model, Deploy), maxAttempts: 1);
+
+        Assert.Equal(new[] { "register_remote_model " + ModelId + " Failed", "create_connector " + ConnectorId + " Failed" }, Rows(report.Result.Remaining));
+        Assert.Equal(new[] { "deploy_model " + ModelId + " Deprovisioned" }, Rows(report.Result.Deprovisioned));
+        Assert.Equal(2, seen.StatusReads.Count);
+        Assert.Contains(events, e => e.Kind == FlowDeprovisionEventKind.Diagnostic && e.Message.Contains("reading the status failed", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_status_that_stays_unreadable_after_a_202_leaves_the_answers_text_as_the_fallback_within_three_reads()
+    {
+        const string failed = "Failed to deprovision some resources: [model_id " + ModelId + ", connector_id " + ConnectorId + "].";
+        var cluster = new FakeCluster()
+            .OnDeprovision(Answer.Error(202, failed))
+            .OnStatus(Answer.Error(503, "unavailable"))
+            .OnResource(Answer.Json(200, "{\"model_state\":\"UNDEPLOYED\"}"));
+
+        var (report, seen, events) = await Run(cluster, State(WorkflowId, Connector, Model, Deploy), maxAttempts: 1);
+
+        Assert.Equal(3, seen.StatusReads.Count);
+        Assert.Contains(events, e => e.Message.Contains("Could not read the leftovers from the status", StringComparison.Ordinal));
+        // The text names the model once: both of its entries stay, as nothing says which step failed.
+        Assert.Equal(3, report.Result.Remaining.Length);
+    }
 }
