@@ -8,10 +8,14 @@ Tasks:
   Build      Release build of the whole solution.
   Package    Build, then lay out out/FlowFramework/<version>/ from an allowlist and write a .nupkg to out/nupkg.
   Test       Package, run every xunit project, then Pester in a fresh pwsh against the packaged module.
+             Then a 60 s soak with seed 1 (each of its invariants counts as one test).
              Ends with one line "N passed, M failed"; exits non-zero on any failure or when no test ran.
   Demo       Package, start the simulator on a free loopback port and walk through a whole teardown.
   Simulator  Run the simulator in the foreground (-Port, 0 picks a free port).
   Bench      Run the benchmarks in bench/ and print their numbers.
+  Soak       Package, then the seeded fault soak against the simulator (-Seed, -Minutes; default seed 1, 10 minutes):
+             mixed workflows deprovisioned by concurrent pipelines under random faults and Ctrl+C, checked from the
+             simulator's request log and final state. Writes out/soak-report.json; exits non-zero on any violation.
   Clean      Remove out/ and every bin/ and obj/ folder.
 
 .EXAMPLE
@@ -19,12 +23,16 @@ dotnet tool restore; dotnet pwsh ./build.ps1 -Task Test
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Package', 'Test', 'Demo', 'Simulator', 'Bench', 'Clean')]
+    [ValidateSet('Build', 'Package', 'Test', 'Demo', 'Simulator', 'Bench', 'Soak', 'Clean')]
     [string] $Task = 'Build',
     [int] $Port = 0,
     [switch] $SkipXunit,
     [switch] $SkipPester,
-    [string] $PesterPath
+    [switch] $SkipSoak,
+    [string] $PesterPath,
+    # The soak's seed and length (-Task Soak; -Task Test always runs 60 s with seed 1).
+    [int] $Seed = 1,
+    [double] $Minutes = 10
 )
 
 $ErrorActionPreference = 'Stop'
@@ -112,6 +120,20 @@ function Read-TrxCounts([string] $Directory) {
     $total
 }
 
+# The fault soak (tests/FlowFramework.Soak) against the packaged module; returns its exit code.
+function Invoke-Soak {
+    param([Parameter(Mandatory)][int] $Seconds, [Parameter(Mandatory)][int] $SoakSeed, [Parameter(Mandatory)][string] $ReportFile)
+    Invoke-Native dotnet @('build', (Join-Path $Root 'tests/FlowFramework.Soak/FlowFramework.Soak.csproj'), '-c', $Configuration, '--nologo', '-v', 'q', '-clp:NoSummary')
+    $soakArgs = @((Join-Path $Root "tests/FlowFramework.Soak/bin/$Configuration/net10.0/FlowFramework.Soak.dll"),
+        '--module', (Join-Path $PackageDir 'FlowFramework.psd1'), '--simulator', $SimulatorDll,
+        '--seed', "$SoakSeed", '--seconds', "$Seconds", '--report', $ReportFile)
+    # Upstream templates and use cases when ../shared/flow-framework/upstream is beside this clone; else generated shapes.
+    $upstream = Join-Path $Root '../shared/flow-framework/upstream'
+    if (Test-Path -LiteralPath $upstream) { $soakArgs += @('--upstream', (Resolve-Path -LiteralPath $upstream).ProviderPath) }
+    & dotnet @soakArgs | Out-Host
+    $LASTEXITCODE
+}
+
 function Invoke-Test {
     Invoke-Build
     Invoke-Package
@@ -153,6 +175,21 @@ function Invoke-Test {
         }
     }
 
+    if (-not $SkipSoak) {
+        Write-Host "`n=== Soak (60 s, seed 1) ==="
+        $null = New-Item -ItemType Directory -Force -Path $results
+        $report = Join-Path $results 'soak.json'
+        $exit = Invoke-Soak -Seconds 60 -SoakSeed 1 -ReportFile $report
+        if (Test-Path -LiteralPath $report) {
+            $soak = Get-Content -LiteralPath $report -Raw | ConvertFrom-Json
+            $summary.Add([pscustomobject]@{ Runner = 'Soak (60 s, seed 1)'; Passed = [int]$soak.Passed; Failed = [int]$soak.Failed; Skipped = 0 })
+            if ($exit -ne 0 -and [int]$soak.Failed -eq 0) { $failedRunners.Add("Soak (exit $exit)") }
+        }
+        else {
+            $failedRunners.Add("Soak (exit $exit, no report)")
+        }
+    }
+
     Write-Host "`n=== Summary ==="
     foreach ($row in $summary) {
         Write-Host ('{0,-32} {1,5} passed, {2,3} failed, {3,3} skipped' -f $row.Runner, $row.Passed, $row.Failed, $row.Skipped)
@@ -191,6 +228,12 @@ switch ($Task) {
     'Bench' {
         Invoke-Build; Invoke-Package
         $exit = Invoke-FreshPwsh @('-File', (Join-Path $Root 'bench/Invoke-Bench.ps1'), '-ModuleManifest', (Join-Path $PackageDir 'FlowFramework.psd1'), '-SimulatorDll', $SimulatorDll)
+        exit $exit
+    }
+    'Soak' {
+        Invoke-Build; Invoke-Package
+        $null = New-Item -ItemType Directory -Force -Path $OutDir
+        $exit = Invoke-Soak -Seconds ([int][Math]::Round($Minutes * 60)) -SoakSeed $Seed -ReportFile (Join-Path $OutDir 'soak-report.json')
         exit $exit
     }
     'Clean' { Invoke-Clean }
