@@ -123,7 +123,7 @@ function Read-TrxCounts([string] $Directory) {
 # The fault soak (tests/FlowFramework.Soak) against the packaged module; returns its exit code.
 function Invoke-Soak {
     param([Parameter(Mandatory)][int] $Seconds, [Parameter(Mandatory)][int] $SoakSeed, [Parameter(Mandatory)][string] $ReportFile)
-    Invoke-Native dotnet @('build', (Join-Path $Root 'tests/FlowFramework.Soak/FlowFramework.Soak.csproj'), '-c', $Configuration, '--nologo', '-v', 'q', '-clp:NoSummary')
+    Invoke-Native dotnet @('build', (Join-Path $Root 'tests/FlowFramework.Soak/FlowFramework.Soak.csproj'), '-c', $Configuration, '--nologo', '-v', 'q', '-clp:NoSummary') | Out-Host
     $soakArgs = @((Join-Path $Root "tests/FlowFramework.Soak/bin/$Configuration/net10.0/FlowFramework.Soak.dll"),
         '--module', (Join-Path $PackageDir 'FlowFramework.psd1'), '--simulator', $SimulatorDll,
         '--seed', "$SoakSeed", '--seconds', "$Seconds", '--report', $ReportFile)

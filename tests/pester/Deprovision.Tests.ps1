@@ -35,6 +35,7 @@ Describe 'The demo story' {
         $script:FirstErrors = @($firstErrors)
         $script:FirstWarnings = @($firstWarnings)
         $script:FirstCalls = Get-DeprovisionCalls $script:Id
+        Wait-PartialStateWrite -Simulator $script:Sim -WorkflowId $script:Id
     }
 
     It 'Get-FlowWorkflowStatus -All lists the six resources the template created, all Present' {
@@ -327,6 +328,7 @@ Describe 'Piping leftovers of several workflows back' {
         $ids = 'pipeA', 'pipeB' | ForEach-Object { New-ProvisionedWorkflow -Simulator $script:Sim -Template (New-FlowTestTemplate -Suffix $_) }
         $left = @($ids | Invoke-FlowDeprovision -Force -Connection $script:Conn -ErrorAction SilentlyContinue -WarningAction SilentlyContinue)
         $left | Should -HaveCount 4
+        Wait-PartialStateWrite -Simulator $script:Sim -WorkflowId $ids
         $null = Invoke-Simulator -Simulator $script:Sim -Method DELETE -Path '/_simulator/requests'
         $out = Split-Output ($left | Invoke-FlowDeprovision -AllowDelete 'demo-passages-*', 'demo-embedding-pipeline-*' -Force -PassThru -Connection $script:Conn)
         $out.Left | Should -HaveCount 0

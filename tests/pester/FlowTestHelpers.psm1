@@ -230,6 +230,26 @@ function Wait-FlowCommand {
     finally { $ps.Dispose() }
 }
 
+function Wait-PartialStateWrite {
+    <#
+    .SYNOPSIS
+    After a partial deprovision (202 or 403) the server writes the final state after answering (--state-write-lag-ms):
+    waits until that write has landed for each workflow, so a deprovision sent next does not race it (a write that lands
+    after the next deprovision reset the state brings its stale resource list back).
+    #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory)] $Simulator, [Parameter(Mandatory)][string[]] $WorkflowId)
+    $log = Get-SimulatorRequests -Simulator $Simulator
+    foreach ($id in $WorkflowId) {
+        $last = @($log | Where-Object { $_.method -eq 'POST' -and $_.path -eq "/_plugins/_flow_framework/workflow/$id/_deprovision" }) | Select-Object -Last 1
+        if (-not $last -or $last.status -notin 202, 403) { continue }
+        # The write stamps provision_end_time, later than the request it follows.
+        $null = Wait-FlowCondition -Because "the final state write of $id landed" -TimeoutSec 30 -Condition {
+            [double](Invoke-Simulator -Simulator $Simulator -Path "/_plugins/_flow_framework/workflow/$id/_status?all=true").Body.provision_end_time -ge [Math]::Floor([double]$last.start_ms)
+        }
+    }
+}
+
 function Get-DeprovisionPool {
     <# The simulator's own view of its deprovision pool: max, active threads and queued tasks. #>
     [CmdletBinding()]
@@ -237,4 +257,4 @@ function Get-DeprovisionPool {
     (Invoke-Simulator -Simulator $Simulator -Path '/_simulator/pools').Body.opensearch_deprovision_workflow
 }
 
-Export-ModuleMember -Function Start-FlowSimulator, Stop-FlowSimulator, Invoke-Simulator, New-ProvisionedWorkflow, Get-SimulatorRequests, Invoke-FreshPwsh, Clear-SimulatorState, Add-SimulatorFault, New-FlowTestTemplate, Get-MaxInFlight, Set-SimulatorGate, Wait-SimulatorGate, Get-SimulatorGate, Open-SimulatorGate, Wait-FlowCondition, Start-FlowCommand, Wait-FlowCommand, Get-DeprovisionPool
+Export-ModuleMember -Function Start-FlowSimulator, Stop-FlowSimulator, Invoke-Simulator, New-ProvisionedWorkflow, Get-SimulatorRequests, Invoke-FreshPwsh, Clear-SimulatorState, Add-SimulatorFault, New-FlowTestTemplate, Get-MaxInFlight, Set-SimulatorGate, Wait-SimulatorGate, Get-SimulatorGate, Open-SimulatorGate, Wait-FlowCondition, Start-FlowCommand, Wait-FlowCommand, Get-DeprovisionPool, Wait-PartialStateWrite
