@@ -115,7 +115,8 @@ function Read-TrxCounts([string] $Directory) {
         $counters = ([xml](Get-Content -LiteralPath $trx.FullName -Raw)).TestRun.ResultSummary.Counters
         $total.Passed += [int]$counters.passed
         $total.Failed += [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
-        $total.Skipped += [int]$counters.notExecuted
+        # A skipped xunit test is a NotExecuted result, but the trx counter notExecuted stays 0: count what did not run.
+        $total.Skipped += [Math]::Max([int]$counters.notExecuted, [int]$counters.total - [int]$counters.executed)
     }
     $total
 }
