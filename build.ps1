@@ -135,6 +135,18 @@ function Invoke-Soak {
     $LASTEXITCODE
 }
 
+# Each skipped xunit test with its reason, so a skip is never mistaken for a pass.
+function Write-TrxSkips([string] $Directory) {
+    foreach ($trx in Get-ChildItem -LiteralPath $Directory -Filter '*.trx' -Recurse) {
+        $xml = [xml](Get-Content -LiteralPath $trx.FullName -Raw)
+        foreach ($result in @($xml.TestRun.Results.UnitTestResult | Where-Object { $_.outcome -eq 'NotExecuted' })) {
+            $reason = $result.Output.ErrorInfo.Message
+            if (-not $reason) { $reason = @($result.Output.StdOut) -join ' ' }
+            Write-Host "  skipped $($result.testName): $reason"
+        }
+    }
+}
+
 function Invoke-Test {
     Invoke-Build
     Invoke-Package
@@ -151,6 +163,7 @@ function Invoke-Test {
                 --logger 'trx;LogFileName=results.trx' --logger 'console;verbosity=minimal' --results-directory $dir
             $exit = $LASTEXITCODE
             $counts = if (Test-Path -LiteralPath $dir) { Read-TrxCounts $dir } else { [pscustomobject]@{ Passed = 0; Failed = 0; Skipped = 0 } }
+            if ($counts.Skipped -gt 0) { Write-TrxSkips $dir }
             if ($exit -ne 0 -and $counts.Failed -eq 0) { $failedRunners.Add("$project (exit $exit)") }
             $summary.Add([pscustomobject]@{ Runner = $project; Passed = $counts.Passed; Failed = $counts.Failed; Skipped = $counts.Skipped })
         }
