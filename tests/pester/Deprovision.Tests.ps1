@@ -25,7 +25,9 @@ AfterAll {
 
 Describe 'The demo story' {
     BeforeAll {
-        Clear-SimulatorState -Simulator $script:Sim -Config @{ undeploy_lag_ms = 300 }
+        # 700 ms: more than the server's passes of one request take on a busy machine (so the first answer is a 202),
+        # less than the module's first retry delay (at least 0.8 s, so the second is a 200).
+        Clear-SimulatorState -Simulator $script:Sim -Config @{ undeploy_lag_ms = 700 }
         $script:Template = New-FlowTestTemplate -Suffix story
         $script:Id = New-ProvisionedWorkflow -Simulator $script:Sim -Template $script:Template
         $script:Before = Get-FlowWorkflowStatus -WorkflowId $script:Id -All -Connection $script:Conn
@@ -92,7 +94,9 @@ Describe 'Retries against a cluster that is catching up' {
     AfterEach { Clear-SimulatorState -Simulator $script:Sim -Config @{ undeploy_lag_ms = 0 } }
 
     It 'an undeploy lag ends in success: the request log shows a 202 and then a 200' {
-        $null = Clear-SimulatorState -Simulator $script:Sim -Config @{ undeploy_lag_ms = 300 }
+        # 700 ms: more than the server's passes of one request take on a busy machine (so the first answer is a 202),
+        # less than the module's first retry delay (at least 0.8 s, so the second is a 200).
+        $null = Clear-SimulatorState -Simulator $script:Sim -Config @{ undeploy_lag_ms = 700 }
         $id = New-ProvisionedWorkflow -Simulator $script:Sim -Template (New-FlowTestTemplate)
         $out = Split-Output (Invoke-FlowDeprovision -WorkflowId $id -AllowDelete '*' -Force -PassThru -Connection $script:Conn -WarningAction SilentlyContinue)
         $out.Left | Should -HaveCount 0
