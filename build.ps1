@@ -9,11 +9,15 @@ Tasks:
   Package    Build, then lay out out/FlowFramework/<version>/ from an allowlist and write a .nupkg to out/nupkg,
              with the simulator's .NET tool package (FlowFramework.Simulator, command flowframework-simulator) beside it.
   Test       Package, run every xunit project, then Pester in a fresh pwsh against the packaged module.
+             Then a 60 s soak with seed 1 (each of its invariants counts as one test).
              Ends with one line "N passed, M failed"; exits non-zero on any failure or when no test ran.
   Demo       Package, start the simulator on a free loopback port and walk through a whole teardown.
   Simulator  Run the simulator in the foreground (-Port, 0 picks a free port).
   Bench      Run the benchmark (bench/Invoke-Bench.ps1): numbers only, a Markdown table and JSON under out/bench/.
              -Quick runs every part at small sizes.
+  Soak       Package, then the seeded fault soak against the simulator (-Seed, -Minutes; default seed 1, 10 minutes):
+             mixed workflows deprovisioned by concurrent pipelines under random faults and Ctrl+C, checked from the
+             simulator's request log and final state. Writes out/soak-report.json; exits non-zero on any violation.
   Clean      Remove out/ and every bin/ and obj/ folder.
 
 .EXAMPLE
@@ -21,13 +25,17 @@ dotnet tool restore; dotnet pwsh ./build.ps1 -Task Test
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Package', 'Test', 'Demo', 'Simulator', 'Bench', 'Clean')]
+    [ValidateSet('Build', 'Package', 'Test', 'Demo', 'Simulator', 'Bench', 'Soak', 'Clean')]
     [string] $Task = 'Build',
     [int] $Port = 0,
     [switch] $SkipXunit,
     [switch] $SkipPester,
     [switch] $Quick,
-    [string] $PesterPath
+    [switch] $SkipSoak,
+    [string] $PesterPath,
+    # The soak's seed and length (-Task Soak; -Task Test always runs 60 s with seed 1).
+    [int] $Seed = 1,
+    [double] $Minutes = 10
 )
 
 $ErrorActionPreference = 'Stop'
@@ -115,9 +123,36 @@ function Read-TrxCounts([string] $Directory) {
         $counters = ([xml](Get-Content -LiteralPath $trx.FullName -Raw)).TestRun.ResultSummary.Counters
         $total.Passed += [int]$counters.passed
         $total.Failed += [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
-        $total.Skipped += [int]$counters.notExecuted
+        # A skipped xunit test is a NotExecuted result, but the trx counter notExecuted stays 0: count what did not run.
+        $total.Skipped += [Math]::Max([int]$counters.notExecuted, [int]$counters.total - [int]$counters.executed)
     }
     $total
+}
+
+# The fault soak (tests/FlowFramework.Soak) against the packaged module; returns its exit code.
+function Invoke-Soak {
+    param([Parameter(Mandatory)][int] $Seconds, [Parameter(Mandatory)][int] $SoakSeed, [Parameter(Mandatory)][string] $ReportFile)
+    Invoke-Native dotnet @('build', (Join-Path $Root 'tests/FlowFramework.Soak/FlowFramework.Soak.csproj'), '-c', $Configuration, '--nologo', '-v', 'q', '-clp:NoSummary') | Out-Host
+    $soakArgs = @((Join-Path $Root "tests/FlowFramework.Soak/bin/$Configuration/net10.0/FlowFramework.Soak.dll"),
+        '--module', (Join-Path $PackageDir 'FlowFramework.psd1'), '--simulator', $SimulatorDll,
+        '--seed', "$SoakSeed", '--seconds', "$Seconds", '--report', $ReportFile)
+    # Upstream templates and use cases when ../shared/flow-framework/upstream is beside this clone; else generated shapes.
+    $upstream = Join-Path $Root '../shared/flow-framework/upstream'
+    if (Test-Path -LiteralPath $upstream) { $soakArgs += @('--upstream', (Resolve-Path -LiteralPath $upstream).ProviderPath) }
+    & dotnet @soakArgs | Out-Host
+    $LASTEXITCODE
+}
+
+# Each skipped xunit test with its reason, so a skip is never mistaken for a pass.
+function Write-TrxSkips([string] $Directory) {
+    foreach ($trx in Get-ChildItem -LiteralPath $Directory -Filter '*.trx' -Recurse) {
+        $xml = [xml](Get-Content -LiteralPath $trx.FullName -Raw)
+        foreach ($result in @($xml.TestRun.Results.UnitTestResult | Where-Object { $_.outcome -eq 'NotExecuted' })) {
+            $reason = $result.Output.ErrorInfo.Message
+            if (-not $reason) { $reason = @($result.Output.StdOut) -join ' ' }
+            Write-Host "  skipped $($result.testName): $reason"
+        }
+    }
 }
 
 function Invoke-Test {
@@ -136,6 +171,7 @@ function Invoke-Test {
                 --logger 'trx;LogFileName=results.trx' --logger 'console;verbosity=minimal' --results-directory $dir
             $exit = $LASTEXITCODE
             $counts = if (Test-Path -LiteralPath $dir) { Read-TrxCounts $dir } else { [pscustomobject]@{ Passed = 0; Failed = 0; Skipped = 0 } }
+            if ($counts.Skipped -gt 0) { Write-TrxSkips $dir }
             if ($exit -ne 0 -and $counts.Failed -eq 0) { $failedRunners.Add("$project (exit $exit)") }
             $summary.Add([pscustomobject]@{ Runner = $project; Passed = $counts.Passed; Failed = $counts.Failed; Skipped = $counts.Skipped })
         }
@@ -158,6 +194,21 @@ function Invoke-Test {
         }
         else {
             $failedRunners.Add("Pester (exit $exit, no result file)")
+        }
+    }
+
+    if (-not $SkipSoak) {
+        Write-Host "`n=== Soak (60 s, seed 1) ==="
+        $null = New-Item -ItemType Directory -Force -Path $results
+        $report = Join-Path $results 'soak.json'
+        $exit = Invoke-Soak -Seconds 60 -SoakSeed 1 -ReportFile $report
+        if (Test-Path -LiteralPath $report) {
+            $soak = Get-Content -LiteralPath $report -Raw | ConvertFrom-Json
+            $summary.Add([pscustomobject]@{ Runner = 'Soak (60 s, seed 1)'; Passed = [int]$soak.Passed; Failed = [int]$soak.Failed; Skipped = 0 })
+            if ($exit -ne 0 -and [int]$soak.Failed -eq 0) { $failedRunners.Add("Soak (exit $exit)") }
+        }
+        else {
+            $failedRunners.Add("Soak (exit $exit, no report)")
         }
     }
 
@@ -202,6 +253,12 @@ switch ($Task) {
             '-SimulatorDll', $SimulatorDll, '-LoadClientDll', $LoadClientDll, '-OutDir', (Join-Path $OutDir 'bench'))
         if ($Quick) { $benchArgs += '-Quick' }
         $exit = Invoke-FreshPwsh $benchArgs
+        exit $exit
+    }
+    'Soak' {
+        Invoke-Build; Invoke-Package
+        $null = New-Item -ItemType Directory -Force -Path $OutDir
+        $exit = Invoke-Soak -Seconds ([int][Math]::Round($Minutes * 60)) -SoakSeed $Seed -ReportFile (Join-Path $OutDir 'soak-report.json')
         exit $exit
     }
     'Clean' { Invoke-Clean }

@@ -76,7 +76,7 @@ public class DeprovisionCapTests
         var queued = client.DeprovisionAsync("w-cancelled", Array.Empty<string>(), cancelQueued.Token);
         Assert.True(await arrived.WaitAsync(TimeSpan.FromSeconds(10)));
         Assert.True(await arrived.WaitAsync(TimeSpan.FromSeconds(10)));
-        Assert.False(await arrived.WaitAsync(TimeSpan.FromMilliseconds(200)), "a third deprovision reached the server while two were in flight");
+        // Two are held; the others wait in the connection's limiter (most == 2 below proves none got past it).
 
         cancelQueued.Cancel();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => queued);

@@ -267,3 +267,14 @@ internal static class Fixture
 
     public static FlowWorkflowStatus ParseState(string json) => ResponseReader.ReadWorkflowState(json, WorkflowId);
 }
+
+/// <summary>
+/// "Ctrl+C stops within a second" (architecture.md §4). Cancellation reaches every wait at once; what the clock sees on
+/// top is a thread that a loaded 2-core machine keeps off a core, hence a margin. Anything that waited for the delay
+/// or the request it was cancelled in (seconds to minutes) still fails.
+/// </summary>
+internal static class StopContract
+{
+    public static readonly TimeSpan Limit = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan LoadedMachineMargin = TimeSpan.FromSeconds(2);
+}

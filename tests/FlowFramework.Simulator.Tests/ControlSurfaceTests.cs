@@ -25,10 +25,44 @@ public class ControlSurfaceTests
         Assert.True(last["end_ms"]!.GetValue<double>() - last["start_ms"]!.GetValue<double>() >= 45);
         Assert.False(last["client_disconnected"]!.GetValue<bool>());
         Assert.Null(last["disconnected_ms"]);
-        Assert.Equal(["method", "path", "query", "status", "start_ms", "end_ms", "user", "tenant", "client_disconnected", "disconnected_ms"], last.AsObject().Select(kv => kv.Key));
+        Assert.Equal(["method", "path", "query", "status", "start_ms", "end_ms", "user", "tenant", "client_disconnected", "disconnected_ms", "answered_ms", "raw_path", "fault"], last.AsObject().Select(kv => kv.Key));
+        Assert.Equal($"{Wf}/{id}/_status", last["raw_path"]!.GetValue<string>());
+        Assert.Null(last["fault"]);
+        Assert.InRange(last["answered_ms"]!.GetValue<double>(), last["start_ms"]!.GetValue<double>() + 45, last["end_ms"]!.GetValue<double>());
         Assert.Equal(200, (await sim.PostAsync("/_simulator/reset")).Status);
         Assert.Equal("[]", (await sim.GetAsync("/_simulator/requests")).Body!.ToJsonString());
         Assert.Equal(404, (await sim.GetAsync($"{Wf}/{id}/_status")).Status);
+    }
+
+    // Overlaps read from [start_ms, answered_ms] must never exceed what a client had in flight: the stamp is taken
+    // before any byte of the answer leaves (for a slow body, before its last byte), never after the client could read it.
+    [Fact]
+    public async Task The_log_says_when_an_answer_was_handed_over()
+    {
+        await using var sim = await StartAsync();
+        await sim.PostAsync("/_simulator/faults", new JsonObject { ["path"] = "^/slow$", ["kind"] = "slow", ["count"] = 1, ["delay_ms"] = 200 });
+        await sim.PostAsync("/_simulator/faults", new JsonObject { ["path"] = "^/reset$", ["kind"] = "reset", ["count"] = 1 });
+        Assert.Equal(200, (await sim.GetAsync("/slow")).Status);
+        await Assert.ThrowsAsync<HttpRequestException>(() => sim.Client.GetAsync("/reset"));
+        var log = await sim.RequestsAsync();
+        var slow = log.Single(e => e["path"]!.GetValue<string>() == "/slow");
+        // 21 bytes dribbled over 200 ms: the answer is complete only with the last one.
+        Assert.InRange(slow["answered_ms"]!.GetValue<double>() - slow["start_ms"]!.GetValue<double>(), 150, double.MaxValue);
+        Assert.True(slow["answered_ms"]!.GetValue<double>() <= slow["end_ms"]!.GetValue<double>());
+        var reset = await sim.WaitForRequestAsync(e => e["path"]!.GetValue<string>() == "/reset");
+        Assert.Null(reset["answered_ms"]);
+        Assert.Equal(("slow", "reset"), (slow["fault"]!.GetValue<string>(), reset["fault"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task The_log_keeps_the_path_as_the_client_escaped_it()
+    {
+        await using var sim = await StartAsync();
+        var escaped = $"{Wf}/..%2F_cluster%2Fsettings%3Fx%23y%20%E3%83%AF/_status";
+        (await sim.Client.GetAsync(escaped)).Dispose();
+        var entry = Assert.Single(await sim.RequestsAsync());
+        Assert.Equal(escaped, entry["raw_path"]!.GetValue<string>());
+        Assert.Equal("", entry["query"]!.GetValue<string>());
     }
 
     [Fact]

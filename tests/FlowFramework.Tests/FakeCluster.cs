@@ -89,8 +89,12 @@ public sealed class FakeCluster : IDisposable
         context.Response.Close();
     }
 
+    private int _disposed;
+
+    /// <summary>Stops listening (the port then refuses connections); safe to call more than once.</summary>
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) { return; }
         _listener.Stop();
         _listener.Close();
         try { _loop.Wait(TimeSpan.FromSeconds(2)); } catch (AggregateException) { }

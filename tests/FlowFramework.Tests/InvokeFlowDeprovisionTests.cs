@@ -266,11 +266,14 @@ public class InvokeFlowDeprovisionTests
     [Fact]
     public void A_request_that_gets_no_answer_names_the_connections_time_limit_not_the_runs()
     {
+        // The status read never gets an answer while the test runs (the fake holds it until the test is over).
+        using var over = new ManualResetEventSlim();
         using var cluster = Cluster(r =>
         {
-            Thread.Sleep(TimeSpan.FromSeconds(3));
+            over.Wait(TimeSpan.FromMinutes(1));
             return new FakeResponse(200, ClusterScripts.Status("wf1", "COMPLETED"));
         });
+        using var release = new Releaser(over);
         using var ps = new PowerShellSession();
         var result = ps.Run($"$c = Connect-FlowCluster '{cluster.Url}' -TimeoutSec 1 -PassThru\nInvoke-FlowDeprovision -Connection $c -WorkflowId wf1 -MaxAttempts 1 -Force -PassThru");
         var error = Assert.Single(result.Errors);
@@ -286,11 +289,18 @@ public class InvokeFlowDeprovisionTests
     private static string Pool(int max) =>
         "{\"nodes\":{\"n1\":{\"thread_pool\":{\"opensearch_deprovision_workflow\":{\"type\":\"scaling\",\"core\":1,\"max\":" + max + ",\"keep_alive\":\"1m\",\"queue_size\":-1}}}}}";
 
+    private sealed class Releaser(ManualResetEventSlim gate) : IDisposable
+    {
+        public void Dispose() => gate.Set();
+    }
+
     [Fact]
     public void Asking_for_more_than_the_connection_allows_is_one_warning_and_runs_at_the_cap()
     {
         var inFlight = 0;
         var most = 0;
+        // Deprovisions are held until two are in flight at once: the run does reach the cap, and the bound is exact.
+        using var reached = new ManualResetEventSlim();
         var deprovisioned = new ConcurrentDictionary<string, bool>();
         using var cluster = Cluster(r =>
         {
@@ -303,7 +313,8 @@ public class InvokeFlowDeprovisionTests
             {
                 var now = Interlocked.Increment(ref inFlight);
                 lock (deprovisioned) { most = Math.Max(most, now); }
-                Thread.Sleep(100);
+                if (now >= 2) { reached.Set(); }
+                reached.Wait(TimeSpan.FromSeconds(30));
                 deprovisioned[id] = true;
                 Interlocked.Decrement(ref inFlight);
                 return new FakeResponse(200, $"{{\"workflow_id\":\"{id}\"}}");
@@ -315,7 +326,7 @@ public class InvokeFlowDeprovisionTests
         var warning = Assert.Single(result.Warnings);
         Assert.StartsWith("-ThrottleLimit 5 is more than this connection allows; running 2 at once. The cluster's deprovision thread pool has 3 threads", warning);
         Assert.Equal(5, result.OfType<FlowDeprovisionResult>().Count(r => r.Status == FlowDeprovisionStatus.Deprovisioned));
-        Assert.InRange(most, 1, 2);
+        Assert.Equal(2, most);
         Assert.Single(cluster.RequestList, r => r.Path == "/_nodes/thread_pool");
     }
 

@@ -9,11 +9,12 @@ public sealed class PowerShellSession : IDisposable
 {
     private readonly Runspace _runspace;
 
-    public PowerShellSession()
+    /// <param name="host">A host that answers prompts (ShouldProcess, -Confirm); none: the default host, which cannot prompt.</param>
+    public PowerShellSession(System.Management.Automation.Host.PSHost? host = null)
     {
         var state = InitialSessionState.CreateDefault2();
         state.ImportPSModule(new[] { typeof(Commands.InvokeFlowDeprovisionCommand).Assembly.Location });
-        _runspace = RunspaceFactory.CreateRunspace(state);
+        _runspace = host is null ? RunspaceFactory.CreateRunspace(state) : RunspaceFactory.CreateRunspace(host, state);
         _runspace.Open();
     }
 

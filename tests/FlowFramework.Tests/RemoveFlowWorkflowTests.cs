@@ -16,6 +16,32 @@ public class RemoveFlowWorkflowTests
         Assert.Equal(ConfirmImpact.High, cmdlet.ConfirmImpact);
     }
 
+    [Theory]
+    [InlineData("No", false)]
+    [InlineData("Yes", true)]
+    public void The_confirmation_prompt_lists_the_steps_and_decides_whether_anything_is_sent(string answer, bool sent)
+    {
+        using var cluster = new LifecycleCluster();
+        cluster.Add("wf1", "one", "COMPLETED", ModelAndGroup);
+        var host = new AnsweringHost(answer);
+        using var ps = new PowerShellSession(host);
+
+        var result = ps.Run($"$c = Connect-FlowCluster '{cluster.Url}' -PassThru; Remove-FlowWorkflow -Connection $c wf1 -Deprovision");
+
+        Assert.Null(result.Terminating);
+        Assert.Empty(result.Errors);
+        var prompt = Assert.Single(host.Prompts);
+        // The prompt shows only the query: it names the steps in the server's order, then asks.
+        Assert.Equal("Confirm", prompt.Caption);
+        Assert.Equal(string.Join(Environment.NewLine, "Deprovision workflow wf1: 2 step(s) in this order:",
+            "  delete_model model_id model1 (delete)",
+            "  keep model_group_id group1 (the server drops it from the state without deleting it)",
+            "Then delete its template, if nothing but retained resources is left.",
+            "Deprovision and delete workflow wf1?"), prompt.Message);
+        Assert.Equal(sent ? 1 : 0, cluster.To("POST", "/_deprovision").Count());
+        Assert.Equal(sent ? 1 : 0, cluster.To("DELETE", "/workflow/wf1").Count());
+    }
+
     [Fact]
     public void Without_Deprovision_an_empty_workflow_is_deleted_with_one_request()
     {

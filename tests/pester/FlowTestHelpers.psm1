@@ -128,14 +128,16 @@ function New-FlowTestTemplate {
 function Get-MaxInFlight {
     <#
     .SYNOPSIS
-    The largest number of requests that overlapped in time, from the request log's start_ms/end_ms.
+    The largest number of requests that overlapped in time, from the request log's start_ms and answered_ms (when the
+    answer was handed over, so before any client could have read it; end_ms when no answer was sent).
     An end at the same millisecond as a start does not count as overlapping.
     #>
     [CmdletBinding()]
     param([Parameter(Mandatory)][AllowEmptyCollection()][object[]] $Requests)
     $events = foreach ($r in $Requests) {
+        $end = if ($null -ne $r.answered_ms) { [double]$r.answered_ms } else { [double]$r.end_ms }
         [pscustomobject]@{ At = [double]$r.start_ms; Delta = 1 }
-        [pscustomobject]@{ At = [double]$r.end_ms; Delta = -1 }
+        [pscustomobject]@{ At = $end; Delta = -1 }
     }
     $now = 0; $max = 0
     foreach ($e in ($events | Sort-Object At, Delta)) {
@@ -145,4 +147,105 @@ function Get-MaxInFlight {
     $max
 }
 
-Export-ModuleMember -Function Start-FlowSimulator, Stop-FlowSimulator, Invoke-Simulator, New-ProvisionedWorkflow, Get-SimulatorRequests, Invoke-FreshPwsh, Clear-SimulatorState, Add-SimulatorFault, New-FlowTestTemplate, Get-MaxInFlight
+function Set-SimulatorGate {
+    <# Arms a gate at a named hold point of the simulator (for one workflow or model id, or for all when none is given). #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory)] $Simulator, [Parameter(Mandatory)][string] $Name, [string] $WorkflowId, [int] $Pass = 0)
+    $body = @{ name = $Name; pass = $Pass }
+    if ($WorkflowId) { $body.workflow_id = $WorkflowId }
+    $r = Invoke-Simulator -Simulator $Simulator -Method POST -Path '/_simulator/gates' -Body $body
+    if ($r.Status -ne 200) { throw "arming gate $Name failed: $($r.Status) $($r.Body | ConvertTo-Json -Compress)" }
+}
+
+function Wait-SimulatorGate {
+    <# Returns once at least -Waiting requests are held at the gate; throws when they are not there within -TimeoutMs. #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory)] $Simulator, [Parameter(Mandatory)][string] $Name, [int] $Waiting = 1, [int] $TimeoutMs = 60000)
+    $r = Invoke-Simulator -Simulator $Simulator -Method POST -Path "/_simulator/gates/$Name/_await" -Body @{ waiting = $Waiting; timeout_ms = $TimeoutMs }
+    if ($r.Status -ne 200) { throw "fewer than $Waiting held at gate $Name within $TimeoutMs ms: $($r.Body | ConvertTo-Json -Compress -Depth 5)" }
+    @($r.Body | ForEach-Object { $_ })
+}
+
+function Get-SimulatorGate {
+    <# The armed gates, each with the requests it holds (waiting[].workflow_id). #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory)] $Simulator)
+    @((Invoke-Simulator -Simulator $Simulator -Path '/_simulator/gates').Body | ForEach-Object { $_ })
+}
+
+function Open-SimulatorGate {
+    <# Releases (and disarms) the gates at a hold point; returns how many held requests went on. #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory)] $Simulator, [Parameter(Mandatory)][string] $Name, [string] $WorkflowId)
+    $body = if ($WorkflowId) { @{ workflow_id = $WorkflowId } } else { $null }
+    [int](Invoke-Simulator -Simulator $Simulator -Method POST -Path "/_simulator/gates/$Name/_release" -Body $body).Body.released
+}
+
+function Wait-FlowCondition {
+    <#
+    .SYNOPSIS
+    Polls a condition (a scriptblock) until it returns something true; throws with -Because after -TimeoutSec.
+    For events the simulator cannot gate (a request log entry appears when the server is done with a request).
+    #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory)][scriptblock] $Condition, [Parameter(Mandatory)][string] $Because, [int] $TimeoutSec = 60)
+    $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSec)
+    while ($true) {
+        $value = & $Condition
+        if ($value) { return $value }
+        if ([DateTime]::UtcNow -gt $deadline) { throw "Timed out after $TimeoutSec s waiting until $Because." }
+        Start-Sleep -Milliseconds 50
+    }
+}
+
+function Start-FlowCommand {
+    <#
+    .SYNOPSIS
+    Runs a script in a new runspace of this process with the module under test imported, without waiting for it.
+    The runspace shares this process, so a FlowConnection passed in -Arguments is the very same connection.
+    #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory)][string] $Script, [hashtable] $Arguments = @{})
+    $ps = [powershell]::Create()
+    $null = $ps.AddScript("Import-Module '$env:FLOW_TEST_MODULE'").AddStatement().AddScript($Script)
+    foreach ($key in $Arguments.Keys) { $null = $ps.AddParameter($key, $Arguments[$key]) }
+    $output = [System.Management.Automation.PSDataCollection[psobject]]::new()
+    $async = $ps.BeginInvoke([System.Management.Automation.PSDataCollection[psobject]]$null, $output)
+    [pscustomobject]@{ PowerShell = $ps; Async = $async; Output = $output }
+}
+
+function Wait-FlowCommand {
+    <#
+    .SYNOPSIS
+    Waits (at most -TimeoutSec, then stops it and throws) for a Start-FlowCommand to end; returns its output, errors,
+    warnings and verbose messages, and disposes it.
+    #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory)] $Command, [int] $TimeoutSec = 120)
+    $ps = $Command.PowerShell
+    try {
+        if (-not $Command.Async.AsyncWaitHandle.WaitOne([TimeSpan]::FromSeconds($TimeoutSec))) {
+            $ps.Stop()
+            throw "The command did not end within $TimeoutSec s (a hang)."
+        }
+        $terminating = $null
+        try { $null = $ps.EndInvoke($Command.Async) } catch { $terminating = $_ }
+        [pscustomobject]@{
+            Output      = @($Command.Output | ForEach-Object { $_.psobject.BaseObject })
+            Errors      = @($ps.Streams.Error)
+            Warnings    = @($ps.Streams.Warning | ForEach-Object Message)
+            Verbose     = @($ps.Streams.Verbose | ForEach-Object Message)
+            Terminating = $terminating
+        }
+    }
+    finally { $ps.Dispose() }
+}
+
+function Get-DeprovisionPool {
+    <# The simulator's own view of its deprovision pool: max, active threads and queued tasks. #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory)] $Simulator)
+    (Invoke-Simulator -Simulator $Simulator -Path '/_simulator/pools').Body.opensearch_deprovision_workflow
+}
+
+Export-ModuleMember -Function Start-FlowSimulator, Stop-FlowSimulator, Invoke-Simulator, New-ProvisionedWorkflow, Get-SimulatorRequests, Invoke-FreshPwsh, Clear-SimulatorState, Add-SimulatorFault, New-FlowTestTemplate, Get-MaxInFlight, Set-SimulatorGate, Wait-SimulatorGate, Get-SimulatorGate, Open-SimulatorGate, Wait-FlowCondition, Start-FlowCommand, Wait-FlowCommand, Get-DeprovisionPool

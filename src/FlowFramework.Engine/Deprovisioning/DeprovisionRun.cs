@@ -51,7 +51,7 @@ namespace FlowFramework.Engine
             _onEvent = onEvent;
             _time = options.TimeProvider ?? TimeProvider.System;
             _delays = new RetryDelay(options);
-            _reconciler = new LeftoverReconciler(client, plan, message => Emit(FlowDeprovisionEventKind.Diagnostic, null, message));
+            _reconciler = new LeftoverReconciler(ReadStatusAfterAnswerAsync, plan, message => Emit(FlowDeprovisionEventKind.Diagnostic, null, message));
             _requestTimeout = DeprovisionTimeout.For(plan.Steps.Count(step => step.Action != FlowPlannedAction.NeedsAllowDelete), client.RequestTimeout);
             _transient = new TransientRetry(_time, options.MaxAttempts, IsRetryable, ex => RetryDecision.Decide(StateAfter(ex)),
                 (ex, delay) => Emit(FlowDeprovisionEventKind.RetryScheduled, delay, DeprovisionWording.Waiting(delay, _attempt + 1, DeprovisionWording.ClusterTrouble(ex))));
@@ -167,6 +167,28 @@ namespace FlowFramework.Engine
                 DeprovisionWording.AttemptAnswered(_attempt, response.StatusCode, _time.GetElapsedTime(answered), _leftovers));
             TrackStall(outcome);
             return outcome;
+        }
+
+        /// <summary>
+        /// The status read after an answer rides out transient failures as the plan's read does (three reads at most,
+        /// within the run's time limit): the answer's own text is the fallback, and it is de-duplicated free text that
+        /// cannot tell a model's undeploy that worked from its delete that failed.
+        /// </summary>
+        private Task<FlowWorkflowStatus> ReadStatusAfterAnswerAsync(CancellationToken ct)
+        {
+            var left = _options.Timeout - Elapsed;
+            var limits = new FlowDeprovisionOptions
+            {
+                MaxAttempts = 3,
+                Timeout = left > TimeSpan.Zero ? left : TimeSpan.FromTicks(1),
+                BaseDelay = _options.BaseDelay,
+                MaxDelay = _options.MaxDelay,
+                StallTimeout = _options.StallTimeout,
+                TimeProvider = _time,
+                RandomSeed = _options.RandomSeed,
+            };
+            return StateReader.ReadAsync(_client, limits, _plan.WorkflowId,
+                ev => _onEvent?.Invoke(new FlowDeprovisionEvent(ev.WorkflowId, FlowDeprovisionEventKind.Diagnostic, _attempt, RemainingCount(), null, ev.Message)), ct);
         }
 
         /// <summary>

@@ -14,13 +14,14 @@ namespace FlowFramework.Engine
     /// </summary>
     internal sealed class LeftoverReconciler
     {
-        private readonly FlowApiClient _client;
+        private readonly Func<CancellationToken, Task<FlowWorkflowStatus>> _readStatus;
         private readonly FlowDeprovisionPlan _plan;
         private readonly Action<string> _diagnostic;
 
-        internal LeftoverReconciler(FlowApiClient client, FlowDeprovisionPlan plan, Action<string> diagnostic)
+        /// <param name="readStatus">Reads the workflow's full status, riding out transient failures.</param>
+        internal LeftoverReconciler(Func<CancellationToken, Task<FlowWorkflowStatus>> readStatus, FlowDeprovisionPlan plan, Action<string> diagnostic)
         {
-            _client = client;
+            _readStatus = readStatus;
             _plan = plan;
             _diagnostic = diagnostic;
         }
@@ -30,7 +31,7 @@ namespace FlowFramework.Engine
         {
             try
             {
-                var state = await _client.GetWorkflowStatusAsync(_plan.WorkflowId, true, ct).ConfigureAwait(false);
+                var state = await _readStatus(ct).ConfigureAwait(false);
                 if (state.Resources.Length > 0)
                 {
                     _diagnostic(DeprovisionWording.StillListedAfterSuccess(state));
@@ -56,7 +57,7 @@ namespace FlowFramework.Engine
             FlowWorkflowStatus? state = null;
             try
             {
-                state = await _client.GetWorkflowStatusAsync(_plan.WorkflowId, true, ct).ConfigureAwait(false);
+                state = await _readStatus(ct).ConfigureAwait(false);
             }
             catch (FlowApiException ex)
             {

@@ -11,7 +11,15 @@ namespace FlowFramework.Engine
         internal static FlowWorkflowStatus ReadWorkflowState(string body, string requestedId)
         {
             using var doc = JsonDocument.Parse(body);
-            return ReadWorkflowState(doc.RootElement, requestedId);
+            var root = RequireObject(doc.RootElement, "the status response");
+            // Every state document has a state; a JSON object without one (a proxy's or another service's answer) is
+            // not an empty workflow, and taking it for one would plan a deprovision from nothing.
+            if (GetString(root, "state") is null)
+            {
+                throw new JsonException("The status response has no state.");
+            }
+
+            return ReadWorkflowState(root, requestedId);
         }
 
         /// <summary>A state document: the status response, or a hit's source from the state search.</summary>

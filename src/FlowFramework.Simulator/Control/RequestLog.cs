@@ -20,6 +20,20 @@ internal sealed class RequestLogEntry
     /// <summary>When the client closed the connection before the answer was written, else null.</summary>
     public double? DisconnectedMs { get; set; }
 
+    /// <summary>When the answer was handed over (its headers went out; for a slow body, its last byte): no client can
+    /// have read the answer earlier, so <c>[start_ms, answered_ms]</c> lies inside the client's own wait for it, and
+    /// overlaps computed from it never exceed what the client had in flight. Null when no answer was sent.</summary>
+    public double? AnsweredMs { get; set; }
+
+    /// <summary>The simulator dropped the connection on purpose (a reset fault): no answer goes out.</summary>
+    public bool Aborted { get; set; }
+
+    /// <summary>The path exactly as the client sent it, still percent-encoded (Path is decoded, except %2F).</summary>
+    public string RawPath { get; init; } = "";
+
+    /// <summary>The injected fault that answered instead of the node (429, 503, 500, reset, slow, malformed), else null.</summary>
+    public string? Fault { get; set; }
+
     public JsonObject ToJson() => new()
     {
         ["method"] = Method,
@@ -32,6 +46,9 @@ internal sealed class RequestLogEntry
         ["tenant"] = Tenant,
         ["client_disconnected"] = DisconnectedMs is not null,
         ["disconnected_ms"] = DisconnectedMs,
+        ["answered_ms"] = AnsweredMs,
+        ["raw_path"] = RawPath,
+        ["fault"] = Fault,
     };
 }
 

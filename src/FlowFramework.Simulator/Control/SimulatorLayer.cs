@@ -38,8 +38,15 @@ internal sealed class SimulatorLayer
             Query = RequestLog.SafeQuery(ctx.Request.QueryString.HasValue ? ctx.Request.QueryString.Value![1..] : ""),
             StartMs = RequestLog.EpochMs(),
             Tenant = ctx.Request.Headers["x-tenant-id"].FirstOrDefault(),
+            RawPath = RawPath(ctx, path),
         };
         using var disconnected = ctx.RequestAborted.Register(() => entry.DisconnectedMs ??= RequestLog.EpochMs());
+        ctx.Response.OnStarting(() =>
+        {
+            // A connection that is gone (reset, or the client left) hands nothing over.
+            if (!entry.Aborted && !ctx.RequestAborted.IsCancellationRequested) { entry.AnsweredMs ??= RequestLog.EpochMs(); }
+            return Task.CompletedTask;
+        });
         var status = 499;
         try
         {
@@ -51,7 +58,8 @@ internal sealed class SimulatorLayer
             entry.User = caller.User?.Name;
             if (_faults.Match(ctx.Request.Method, path) is { } fault)
             {
-                status = await ApplyFaultAsync(ctx, fault);
+                entry.Fault = fault.Kind;
+                status = await ApplyFaultAsync(ctx, fault, entry);
                 return;
             }
             status = await _node.Rest.HandleAsync(ctx, caller, ctx.RequestAborted);
@@ -68,11 +76,21 @@ internal sealed class SimulatorLayer
         }
     }
 
-    private static async Task<int> ApplyFaultAsync(HttpContext ctx, FaultRule fault)
+    /// <summary>The request target's path as sent (without the query), for checking how a client escaped ids.</summary>
+    private static string RawPath(HttpContext ctx, string decoded)
+    {
+        var raw = ctx.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget;
+        if (string.IsNullOrEmpty(raw)) { return decoded; }
+        var query = raw.IndexOf('?');
+        return query < 0 ? raw : raw[..query];
+    }
+
+    private static async Task<int> ApplyFaultAsync(HttpContext ctx, FaultRule fault, RequestLogEntry entry)
     {
         switch (fault.Kind)
         {
             case "reset":
+                entry.Aborted = true;
                 ctx.Abort();
                 return 0;
             case "slow":
@@ -81,9 +99,14 @@ internal sealed class SimulatorLayer
                     ctx.Response.ContentType = "application/json; charset=UTF-8";
                     var bytes = Encoding.UTF8.GetBytes("{\"acknowledged\":true}");
                     var pause = Math.Max(1, fault.DelayMs / bytes.Length);
-                    foreach (var b in bytes)
+                    for (var i = 0; i < bytes.Length; i++)
                     {
-                        await ctx.Response.Body.WriteAsync(new[] { b }, ctx.RequestAborted);
+                        if (i == bytes.Length - 1)
+                        {
+                            // The answer is complete only with its last byte.
+                            entry.AnsweredMs = RequestLog.EpochMs();
+                        }
+                        await ctx.Response.Body.WriteAsync(new[] { bytes[i] }, ctx.RequestAborted);
                         await ctx.Response.Body.FlushAsync(ctx.RequestAborted);
                         await Task.Delay(pause, ctx.RequestAborted);
                     }

@@ -10,8 +10,6 @@ namespace FlowFramework.Commands
     /// </summary>
     public abstract class FlowConnectedCmdletBase : FlowCmdletBase
     {
-        private FlowConnection? _implicitConnection;
-
         /// <summary>The invocation's connection, resolved once in BeginProcessing.</summary>
         internal FlowConnection ActiveConnection { get; private set; } = null!;
 
@@ -46,10 +44,7 @@ namespace FlowFramework.Commands
             {
                 ThrowTerminatingError(FlowErrors.InvalidEnvironmentUri(EnvironmentUrlVariable, UriRules.Redact(text), problem));
             }
-            _implicitConnection = new FlowConnection(uri!, null, false, null, 30);
-            return _implicitConnection;
+            return ConnectionStore.Implicit(uri!);
         }
-
-        private protected override void ReleaseResources() => _implicitConnection?.Dispose();
     }
 }

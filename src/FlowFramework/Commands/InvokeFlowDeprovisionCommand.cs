@@ -202,7 +202,9 @@ namespace FlowFramework.Commands
             {
                 return true;
             }
-            return ShouldProcess(DeprovisionPresentation.Plan(plan, IncludeModelGroups, $"Deprovision {target}"), $"Deprovision {target} and delete what it created?", "Confirm");
+            // The prompt shows only the query, so the query lists the steps before it asks.
+            var text = DeprovisionPresentation.Plan(plan, IncludeModelGroups, $"Deprovision {target}");
+            return ShouldProcess(text, $"{text}{Environment.NewLine}Deprovision {target} and delete what it created?", "Confirm");
         }
 
         private async Task<bool> RunJobAsync(WorkflowJob job, CancellationToken ct)

@@ -195,7 +195,10 @@ namespace FlowFramework.Commands
             }
         }
 
-        /// <summary>ShouldProcess, except that -Force (without -Confirm) does not ask; -WhatIf never changes anything.</summary>
+        /// <summary>
+        /// ShouldProcess, except that -Force (without -Confirm) does not ask; -WhatIf never changes anything. The prompt
+        /// shows only the query, so the query carries the description before it asks.
+        /// </summary>
         private bool Confirmed(string description, string question)
         {
             if (Force && !IsWhatIf && !MyInvocation.BoundParameters.ContainsKey("Confirm"))
@@ -203,7 +206,7 @@ namespace FlowFramework.Commands
                 return true;
             }
 
-            return ShouldProcess(description, question, "Confirm");
+            return ShouldProcess(description, description + Environment.NewLine + question, "Confirm");
         }
     }
 }

@@ -1,3 +1,5 @@
+using System;
+using System.Collections.Concurrent;
 using System.Management.Automation.Runspaces;
 using System.Runtime.CompilerServices;
 
@@ -11,6 +13,15 @@ namespace FlowFramework.Connections
     internal static class ConnectionStore
     {
         private static readonly ConditionalWeakTable<Runspace, Slot> Defaults = new ConditionalWeakTable<Runspace, Slot>();
+        private static readonly ConcurrentDictionary<string, FlowConnection> Implicits = new ConcurrentDictionary<string, FlowConnection>(StringComparer.Ordinal);
+
+        /// <summary>
+        /// The connection of commands run without -Connection and without Connect-FlowCluster ($env:OPENSEARCH_URL, else
+        /// localhost): one per process and address, never disposed, so the connection's deprovision cap holds across
+        /// commands, runspaces and ForEach-Object -Parallel that rely on it, as it does for a shared -Connection.
+        /// </summary>
+        internal static FlowConnection Implicit(Uri uri) =>
+            Implicits.GetOrAdd(uri.AbsoluteUri, _ => new FlowConnection(uri, null, false, null, 30));
 
         internal static FlowConnection? Default =>
             Runspace.DefaultRunspace is Runspace runspace && Defaults.TryGetValue(runspace, out var slot) ? slot.Connection : null;

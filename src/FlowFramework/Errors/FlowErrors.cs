@@ -98,7 +98,7 @@ namespace FlowFramework.Errors
                 case FlowErrorKind.Forbidden:
                     return Create(FlowErrorIds.AccessDenied, ErrorCategory.PermissionDenied, target,
                         $"Access to workflow '{target}' on {where} was denied{status}.{server}",
-                        "Use a user with the flow_framework_full_access role (and ML Commons delete rights for deprovisioning), or the right -TenantId.", ex);
+                        ForbiddenAction(ex.ServerMessage), ex);
                 case FlowErrorKind.Throttled:
                     return Create(FlowErrorIds.Throttled, ErrorCategory.LimitsExceeded, target,
                         $"{where} is throttling requests for workflow '{target}'{status}.{server}{retryAfter}",
@@ -132,6 +132,27 @@ namespace FlowFramework.Errors
                         $"The cluster at {where} refused the request for workflow '{target}'{status}.{server}",
                         "Read the server's message; run again with -Verbose to see each request.", ex);
             }
+        }
+
+        /// <summary>
+        /// What to do about a 403, by the server's text: a disabled plugin and a backend-role filter each have their own
+        /// way out. Anything else may be missing rights or, from OpenSearch 3.4 with resource sharing, a workflow not
+        /// shared with the user, which is also what a workflow that does not exist looks like there (never guessed).
+        /// </summary>
+        private static string ForbiddenAction(string? serverMessage)
+        {
+            if (serverMessage?.StartsWith("This API is disabled", StringComparison.Ordinal) == true)
+            {
+                return "The Flow Framework plugin is turned off on this cluster: an administrator must set plugins.flow_framework.enabled to true (PUT _cluster/settings).";
+            }
+
+            if (serverMessage?.StartsWith("User does not have permissions to access workflow", StringComparison.Ordinal) == true)
+            {
+                return "The cluster filters workflows by backend roles (plugins.flow_framework.filter_by_backend_roles): use a user who shares a backend role with the workflow's creator, or an administrator.";
+            }
+
+            return "Use a user with the flow_framework_full_access role (and ML Commons delete rights for deprovisioning), or the right -TenantId. "
+                + "On OpenSearch 3.4 and later with resource sharing, a workflow that does not exist or is not shared with this user also answers 403: check the id, or ask its owner to share it.";
         }
 
         /// <summary>Connect-FlowCluster's terminating error: like any other, with the local simulator as a way to try the module.</summary>
