@@ -207,6 +207,12 @@ internal sealed partial class Soak(SoakOptions options)
         await CheckEndStatesAsync(workflows, outcomes, bystanders);
         CheckStops(outcomes);
         if (outcomes.Any(o => o.Stopped)) { await CheckThreadsAsync(); }
+        if (!idle)
+        {
+            // A hung node stays hung (as a real one does until it restarts): reset it so later rounds count on their own.
+            await _sim.ControlAsync("POST", "/_simulator/reset");
+            await _sim.SendAsync("PUT", "/" + Shapes.SourceIndex, new JsonObject());
+        }
 
         _requests += log.Count;
         _deprovisionPosts += log.Count(e => e["method"]!.GetValue<string>() == "POST");
@@ -246,7 +252,8 @@ internal sealed partial class Soak(SoakOptions options)
         }
         while (state?["state"]?.GetValue<string>() == "PROVISIONING" && DateTime.UtcNow < deadline);
         var resources = (state?["resources_created"] as JsonArray ?? new JsonArray()).Select(r => Res.From(r!)).ToList();
-        return new Wf { Id = id, Shape = shape.Name.Split(' ')[0] + (state?["state"]?.GetValue<string>() == "FAILED" ? " (provisioning FAILED)" : ""), Provisioned = resources };
+        var kind = shape.Name.StartsWith("use case", StringComparison.Ordinal) ? "use case" : shape.Name.Split(' ')[0];
+        return new Wf { Id = id, Shape = kind + (state?["state"]?.GetValue<string>() == "FAILED" ? " (provisioning FAILED)" : ""), Provisioned = resources };
     }
 
     private async Task<List<(string Method, string Path)>> BystandersAsync(int round)
@@ -319,7 +326,7 @@ internal sealed partial class Soak(SoakOptions options)
             if (o.Hung) { _checks.Violated(Checks.Hang, Invariant($"round {_rounds}: pipeline {o.Plan.Number} did not end within {Watchdog(o.Plan).TotalSeconds:0} s ({o.Plan.Input.Count} ids, -ThrottleLimit {o.Plan.ThrottleLimit}, -TimeoutSec {o.Plan.TimeoutSec})")); }
             else { _checks.Checked(Checks.Hang); }
         }
-        if (!idle) { _checks.Violated(Checks.Hang, Invariant($"round {_rounds}: the deprovision pool was still busy 90 s after the pipelines ended")); }
+        if (!idle) { _checks.Violated(Checks.Hang, Invariant($"round {_rounds}: the deprovision pool was still busy 90 s after the pipelines ended (a deadlock: every thread a sequence waiting for its steps)")); }
     }
 
     private static string Prop(PSObject o, string name) => o.Properties[name].Value?.ToString() ?? "";

@@ -55,12 +55,62 @@ namespace FlowFramework.Engine
 
         internal async Task<FlowDeprovisionLimit> GetLimitAsync(CancellationToken ct) => (await SizedAsync(ct).ConfigureAwait(false)).Limit;
 
-        /// <summary>Runs one deprovision request once a slot is free; waiting for the slot honours <paramref name="ct"/>.</summary>
-        internal async Task<T> RunAsync<T>(Func<CancellationToken, Task<T>> request, CancellationToken ct)
+        /// <summary>
+        /// Runs one deprovision request once a slot is free; waiting for the slot honours <paramref name="ct"/>.
+        /// A request that ends without an answer (the caller cancelled it, or its time limit ran out) is still running on
+        /// the server, which never cancels a deprovision (server-behaviour.md §10): its slot stays taken for
+        /// <paramref name="serverMayRunFor"/> more, so the requests sent meanwhile cannot fill the pool with it. The
+        /// caller gets its answer (or failure) at once; only the slot waits.
+        /// </summary>
+        internal async Task<T> RunAsync<T>(Func<CancellationToken, Task<T>> request, TimeSpan serverMayRunFor, CancellationToken ct)
         {
             var limiter = (await SizedAsync(ct).ConfigureAwait(false)).Limiter;
-            return await limiter.ExecuteAsync(async token => await request(token).ConfigureAwait(false), ct).ConfigureAwait(false);
+            var outcome = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var slot = limiter.ExecuteAsync(
+                async token =>
+                {
+                    try
+                    {
+                        outcome.TrySetResult(await request(token).ConfigureAwait(false));
+                    }
+                    catch (OperationCanceledException) when (token.IsCancellationRequested)
+                    {
+                        outcome.TrySetCanceled(token);
+                        await HoldAsync(serverMayRunFor).ConfigureAwait(false);
+                    }
+                    catch (Exception ex)
+                    {
+                        outcome.TrySetException(ex);
+                        if (ex is FlowApiException { Kind: FlowErrorKind.Timeout, StatusCode: null })
+                        {
+                            await HoldAsync(serverMayRunFor).ConfigureAwait(false);
+                        }
+                    }
+                },
+                ct).AsTask();
+
+            // Waiting for the slot was cancelled (or failed): the request was never sent.
+            _ = slot.ContinueWith(
+                done =>
+                {
+                    if (done.IsCanceled)
+                    {
+                        outcome.TrySetCanceled(ct);
+                    }
+                    else if (done.Exception is AggregateException failure)
+                    {
+                        outcome.TrySetException(failure.InnerExceptions);
+                    }
+                },
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
+            return await outcome.Task.ConfigureAwait(false);
         }
+
+        /// <summary>Keeps the slot of an unanswered request, whatever the caller does next.</summary>
+        private Task HoldAsync(TimeSpan serverMayRunFor) =>
+            serverMayRunFor > TimeSpan.Zero ? _time.Delay(serverMayRunFor, CancellationToken.None) : Task.CompletedTask;
 
         /// <summary>The smallest <c>opensearch_deprovision_workflow.max</c> over the nodes of a <c>GET _nodes/thread_pool</c> body; null when none says.</summary>
         internal static int? SmallestPoolMax(string body)

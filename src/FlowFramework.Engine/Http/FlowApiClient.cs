@@ -121,8 +121,9 @@ namespace FlowFramework.Engine
                 path += "?allow_delete=" + string.Join(",", allowed.Select(Uri.EscapeDataString));
             }
 
-            // Never more in flight on this connection than the server's deprovision pool can take (DeprovisionCap).
-            var response = await _cap.RunAsync(token => SendAsync(HttpMethod.Post, path, workflowId, timeout, token), ct).ConfigureAwait(false);
+            // Never more in flight on this connection than the server's deprovision pool can take (DeprovisionCap), counting
+            // requests the client gave up on for as long as the server may still be running them.
+            var response = await _cap.RunAsync(token => SendAsync(HttpMethod.Post, path, workflowId, timeout, token), timeout ?? _requestTimeout, ct).ConfigureAwait(false);
             switch (response.StatusCode)
             {
                 case 200:
