@@ -103,6 +103,24 @@ public class DependencyWaitTests
     }
 
     [Fact]
+    public async Task A_model_search_answer_that_is_not_a_search_result_falls_back_to_the_delay_schedule()
+    {
+        var cluster = new FakeCluster()
+            .OnDeprovision(Answer.Error(202, "Failed to deprovision some resources: [connector_id " + ConnectorId + "]."), Answer.Ok(WorkflowId))
+            .OnStatus(Answer.Json(200, State(WorkflowId, Connector)), Answer.Json(200, EmptyState(WorkflowId)))
+            .OnResource(Answer.Json(200, "{\"name\":\"c\"}"))
+            .OnModelSearch(Answer.Json(200, "{\"acknowledged\":true}"));
+
+        var run = await Run(cluster, State(WorkflowId, Connector));
+
+        var backoff = new RetryDelay(run.Options).After(1);
+        Assert.Equal((FlowDeprovisionStatus.Deprovisioned, 2), (run.Report.Result.Status, run.Report.Result.Attempts));
+        Assert.Equal(new[] { backoff }, run.Delays);
+        Assert.Single(cluster.ModelSearches); // nothing to watch
+        Assert.Contains("What blocks connector_id " + ConnectorId + " cannot be read (an answer that is not a search result).", run.Log);
+    }
+
+    [Fact]
     public async Task A_throttled_read_keeps_the_model_blocked_and_the_next_read_waits_for_its_retry_after()
     {
         var cluster = new FakeCluster()

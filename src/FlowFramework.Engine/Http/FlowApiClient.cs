@@ -204,8 +204,14 @@ namespace FlowFramework.Engine
                 return new ConnectorUsers(null, FormattableString.Invariant($"HTTP {response.StatusCode}"), response.RetryAfter, ResourceCheck.IsTransientStatus(response.StatusCode));
             }
 
-            var ids = ResourceCheck.ReadHitIds(response.Body);
-            return ids is null ? new ConnectorUsers(null, "an answer that is not a search result") : new ConnectorUsers(ids);
+            try
+            {
+                return new ConnectorUsers(SearchReader.ReadHits(response.Body).Select(hit => hit.Id).ToList());
+            }
+            catch (JsonException)
+            {
+                return new ConnectorUsers(null, "an answer that is not a search result");
+            }
         }
 
         public void Dispose() => _http.Dispose();

@@ -117,37 +117,6 @@ namespace FlowFramework.Engine
             return reads;
         }
 
-        /// <summary>The ids of the hits of a search answer; null when the body is not one.</summary>
-        internal static IReadOnlyList<string>? ReadHitIds(string body)
-        {
-            try
-            {
-                using var doc = JsonDocument.Parse(body);
-                if (doc.RootElement.ValueKind != JsonValueKind.Object || !doc.RootElement.TryGetProperty("hits", out var hits) || hits.ValueKind != JsonValueKind.Object
-                    || !hits.TryGetProperty("hits", out var list) || list.ValueKind != JsonValueKind.Array)
-                {
-                    return null;
-                }
-
-                var ids = new List<string>();
-                foreach (var hit in list.EnumerateArray())
-                {
-                    if (hit.ValueKind != JsonValueKind.Object || !hit.TryGetProperty("_id", out var id) || id.ValueKind != JsonValueKind.String)
-                    {
-                        return null;
-                    }
-
-                    ids.Add(id.GetString()!);
-                }
-
-                return ids;
-            }
-            catch (JsonException)
-            {
-                return null;
-            }
-        }
-
         internal static string? ReadModelState(string body)
         {
             try
