@@ -6,16 +6,6 @@ BeforeAll {
     Import-Module $env:FLOW_TEST_MODULE -Force
     $script:Sim = Start-FlowSimulator -ArgumentList '--step-pause-ms', '5', '--pass-pause-ms', '20'
     $script:Conn = Connect-FlowCluster -Uri $script:Sim.Url -PassThru
-
-    function script:Split-Output([object[]] $Output) {
-        [pscustomobject]@{
-            Left   = @($Output | Where-Object { $_ -is [FlowFramework.FlowResource] })
-            Result = @($Output | Where-Object { $_ -is [FlowFramework.FlowDeprovisionResult] })
-        }
-    }
-    function script:Get-DeprovisionCalls([string] $WorkflowId) {
-        @(Get-SimulatorRequests -Simulator $script:Sim | Where-Object { $_.method -eq 'POST' -and $_.path -eq "/_plugins/_flow_framework/workflow/$WorkflowId/_deprovision" })
-    }
 }
 
 AfterAll {
@@ -36,7 +26,7 @@ Describe 'The demo story' {
         $script:First = Split-Output $output
         $script:FirstErrors = @($firstErrors)
         $script:FirstWarnings = @($firstWarnings)
-        $script:FirstCalls = Get-DeprovisionCalls $script:Id
+        $script:FirstCalls = Get-DeprovisionCalls -Simulator $script:Sim $script:Id
     }
 
     It 'Get-FlowWorkflowStatus -All lists the six resources the template created, all Present' {
@@ -78,7 +68,7 @@ Describe 'The demo story' {
         $second.Left | Should -HaveCount 0
         $second.Result[0].Status | Should -Be 'Deprovisioned'
         @($second.Result[0].AllowDeleteSent | Sort-Object) | Should -Be @('demo-embedding-pipeline-story', 'demo-passages-story')
-        $calls = Get-DeprovisionCalls $script:Id
+        $calls = Get-DeprovisionCalls -Simulator $script:Sim $script:Id
         $calls | Should -HaveCount 1
         $calls[0].status | Should -Be 200
         $calls[0].query | Should -Match 'allow_delete='
@@ -101,7 +91,7 @@ Describe 'Retries against a cluster that is catching up' {
         $out.Left | Should -HaveCount 0
         $out.Result[0].Status | Should -Be 'Deprovisioned'
         $out.Result[0].Attempts | Should -Be 2
-        @((Get-DeprovisionCalls $id).status) | Should -Be @(202, 200)
+        @((Get-DeprovisionCalls -Simulator $script:Sim $id).status) | Should -Be @(202, 200)
         (Get-FlowWorkflowStatus -WorkflowId $id -Connection $script:Conn).State | Should -Be 'NOT_STARTED'
     }
 
@@ -122,7 +112,7 @@ Describe 'Retries against a cluster that is catching up' {
         Add-SimulatorFault -Simulator $script:Sim -Method POST -Path '_deprovision$' -Kind 429 -Count 1 -RetryAfterSeconds 2
         $out = Split-Output (Invoke-FlowDeprovision -WorkflowId $id -AllowDelete '*' -Force -PassThru -Connection $script:Conn -WarningAction SilentlyContinue)
         $out.Result[0].Status | Should -Be 'Deprovisioned'
-        $calls = Get-DeprovisionCalls $id
+        $calls = Get-DeprovisionCalls -Simulator $script:Sim $id
         @($calls.status) | Should -Be @(429, 200)
         ($calls[1].start_ms - $calls[0].end_ms) | Should -BeGreaterOrEqual 1900
 
@@ -130,7 +120,7 @@ Describe 'Retries against a cluster that is catching up' {
         Add-SimulatorFault -Simulator $script:Sim -Method POST -Path '_deprovision$' -Kind 503 -Count 1 -RetryAfterSeconds 1
         $out2 = Split-Output (Invoke-FlowDeprovision -WorkflowId $id2 -AllowDelete '*' -Force -PassThru -Connection $script:Conn -WarningAction SilentlyContinue)
         $out2.Result[0].Status | Should -Be 'Deprovisioned'
-        @((Get-DeprovisionCalls $id2).status) | Should -Be @(503, 200)
+        @((Get-DeprovisionCalls -Simulator $script:Sim $id2).status) | Should -Be @(503, 200)
     }
 
     It 'a workflow that does not exist is NotFound with FlowWorkflowNotFound, and nothing is deleted' {
@@ -209,7 +199,7 @@ Describe 'Stopping' {
         $stop.State | Should -Be 'Stopped'
         $stop.Completed | Should -BeTrue
         $stop.Elapsed.TotalMilliseconds | Should -BeLessThan ($script:StopContractMs + $script:LoadedMachineMarginMs)
-        Get-DeprovisionCalls $id | Should -HaveCount 1
+        Get-DeprovisionCalls -Simulator $script:Sim $id | Should -HaveCount 1
     }
 
     It 'stopping the pipeline during a request the server holds returns within 1 s' {
@@ -220,7 +210,7 @@ Describe 'Stopping' {
         $stop.Elapsed.TotalMilliseconds | Should -BeLessThan ($script:StopContractMs + $script:LoadedMachineMarginMs)
         # The server still finishes the work the client left (it never cancels a deprovision).
         Open-SimulatorGate -Simulator $script:Sim -Name deprovision-start -WorkflowId $id | Should -Be 1
-        $post = Wait-FlowCondition -Because 'the server finished the abandoned deprovision' -Condition { Get-DeprovisionCalls $id }
+        $post = Wait-FlowCondition -Because 'the server finished the abandoned deprovision' -Condition { Get-DeprovisionCalls -Simulator $script:Sim $id }
         $post[0].client_disconnected | Should -BeTrue
     }
 
@@ -336,7 +326,7 @@ Describe 'Piping leftovers of several workflows back' {
         $out.Left | Should -HaveCount 0
         $out.Result | Should -HaveCount 2
         @($out.Result.Status | Select-Object -Unique) | Should -Be @('Deprovisioned')
-        foreach ($id in $ids) { Get-DeprovisionCalls $id | Should -HaveCount 1 }
+        foreach ($id in $ids) { Get-DeprovisionCalls -Simulator $script:Sim $id | Should -HaveCount 1 }
     }
 }
 
@@ -359,7 +349,7 @@ Describe 'Behaviours of a real cluster' {
         $out.Result[0].Status | Should -Be 'Deprovisioned'
         @($out.Result[0].AllowDeleteSent) | Should -HaveCount 2
         ($w -join "`n") | Should -Match "nomatch-\*"
-        (Get-DeprovisionCalls $id)[0].query | Should -Not -Match 'nomatch'
+        (Get-DeprovisionCalls -Simulator $script:Sim $id)[0].query | Should -Not -Match 'nomatch'
     }
 
     It 'with multi-tenancy (one deprovision at a time per tenant) the 429s are retried and all end Deprovisioned' {

@@ -241,6 +241,22 @@ function Wait-FlowCommand {
     finally { $ps.Dispose() }
 }
 
+function Split-Output {
+    <# Invoke-FlowDeprovision's output split into its leftovers (Left) and its -PassThru results (Result). #>
+    param([object[]] $Output)
+    [pscustomobject]@{
+        Left   = @($Output | Where-Object { $_ -is [FlowFramework.FlowResource] })
+        Result = @($Output | Where-Object { $_ -is [FlowFramework.FlowDeprovisionResult] })
+    }
+}
+
+function Get-DeprovisionCalls {
+    <# The deprovision POSTs of one workflow in the simulator's request log. #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory, Position = 0)][string] $WorkflowId, [Parameter(Mandatory)] $Simulator)
+    @(Get-SimulatorRequests -Simulator $Simulator | Where-Object { $_.method -eq 'POST' -and $_.path -eq "/_plugins/_flow_framework/workflow/$WorkflowId/_deprovision" })
+}
+
 function Get-DeprovisionPool {
     <# The simulator's own view of its deprovision pool: max, active threads and queued tasks. #>
     [CmdletBinding()]
@@ -248,4 +264,4 @@ function Get-DeprovisionPool {
     (Invoke-Simulator -Simulator $Simulator -Path '/_simulator/pools').Body.opensearch_deprovision_workflow
 }
 
-Export-ModuleMember -Function Start-FlowSimulator, Stop-FlowSimulator, Invoke-Simulator, New-ProvisionedWorkflow, Get-SimulatorRequests, Invoke-FreshPwsh, Clear-SimulatorState, Add-SimulatorFault, New-FlowTestTemplate, Get-MaxInFlight, Set-SimulatorGate, Wait-SimulatorGate, Get-SimulatorGate, Open-SimulatorGate, Wait-FlowCondition, Start-FlowCommand, Wait-FlowCommand, Get-DeprovisionPool
+Export-ModuleMember -Function Start-FlowSimulator, Stop-FlowSimulator, Invoke-Simulator, New-ProvisionedWorkflow, Get-SimulatorRequests, Invoke-FreshPwsh, Clear-SimulatorState, Add-SimulatorFault, New-FlowTestTemplate, Get-MaxInFlight, Set-SimulatorGate, Wait-SimulatorGate, Get-SimulatorGate, Open-SimulatorGate, Wait-FlowCondition, Start-FlowCommand, Wait-FlowCommand, Get-DeprovisionPool, Split-Output, Get-DeprovisionCalls

@@ -11,15 +11,6 @@ BeforeAll {
     $script:Sim = Start-FlowSimulator -ArgumentList '--step-pause-ms', '5', '--pass-pause-ms', '20', '--provision-delay-ms', '1'
     $script:Deprovisions = '^/_plugins/_flow_framework/workflow/[^/]+/_deprovision$'
 
-    function script:Split-Output([object[]] $Output) {
-        [pscustomobject]@{
-            Left   = @($Output | Where-Object { $_ -is [FlowFramework.FlowResource] })
-            Result = @($Output | Where-Object { $_ -is [FlowFramework.FlowDeprovisionResult] })
-        }
-    }
-    function script:Get-DeprovisionCalls([string] $WorkflowId) {
-        @(Get-SimulatorRequests -Simulator $script:Sim | Where-Object { $_.method -eq 'POST' -and $_.path -eq "/_plugins/_flow_framework/workflow/$WorkflowId/_deprovision" })
-    }
     function script:Get-PoolMax($Simulator) {
         $pool = Invoke-Simulator -Simulator $Simulator -Path '/_nodes/thread_pool'
         @($pool.Body.nodes.PSObject.Properties.Value.thread_pool.opensearch_deprovision_workflow.max | Measure-Object -Minimum)[0].Minimum
@@ -181,7 +172,7 @@ Describe 'A deprovision outlives the client that gave up on it' {
         # Still exactly one request of this workflow held at the gate: nothing was sent again.
         $gate = @(Get-SimulatorGate -Simulator $script:Sim | Where-Object name -EQ 'deprovision-start')
         @($gate.waiting | Where-Object workflow_id -EQ $id) | Should -HaveCount 1
-        Get-DeprovisionCalls $id | Should -HaveCount 0 -Because 'the request log records a request when the server is done with it'
+        Get-DeprovisionCalls -Simulator $script:Sim $id | Should -HaveCount 0 -Because 'the request log records a request when the server is done with it'
 
         Open-SimulatorGate -Simulator $script:Sim -Name deprovision-start -WorkflowId $id | Should -Be 1
         $done = Wait-FlowCommand -Command $run -TimeoutSec 60
@@ -190,7 +181,7 @@ Describe 'A deprovision outlives the client that gave up on it' {
         $out.Result[0].Status | Should -Be 'Deprovisioned'
         $out.Result[0].Attempts | Should -Be 1
         $done.Errors | Should -HaveCount 0
-        $posts = @(Get-DeprovisionCalls $id)
+        $posts = @(Get-DeprovisionCalls -Simulator $script:Sim $id)
         $posts | Should -HaveCount 1
         $posts[0].client_disconnected | Should -BeTrue
         $posts[0].status | Should -Be 200
@@ -260,7 +251,7 @@ Describe 'A resource deleted outside the workflow' {
         $incomplete[0].FullyQualifiedErrorId | Should -BeLike 'FlowDeprovisionIncomplete*'
         $incomplete[0].ErrorDetails.RecommendedAction | Should -BeLike "*clear_status=true*"
         # Only a Missing leftover is left: retrying cannot help, so it stopped after one request.
-        @((Get-DeprovisionCalls $id).status) | Should -Be @(202)
+        @((Get-DeprovisionCalls -Simulator $script:Sim $id).status) | Should -Be @(202)
         @((Invoke-Simulator -Simulator $script:Sim -Path "/_plugins/_flow_framework/workflow/$id/_status").Body.resources_created.resource_id) | Should -Be @('demo-passages-byhand')
     }
 }
