@@ -27,9 +27,13 @@ public class UpstreamTemplateTests
     {
         var data = new TheoryData<string>();
         if (Shared.FlowFrameworkDir is null) { return data; }
-        foreach (var line in File.ReadAllLines(Shared.Upstream("use-cases/use-cases.tsv")).Skip(1).Where(l => l.Length > 0)) { data.Add(line.Split('\t')[0]); }
+        foreach (var row in UseCaseRows()) { data.Add(row[0]); }
         return data;
     }
+
+    /// <summary>use-cases.tsv without its header: use case name, defaults file, template file.</summary>
+    private static List<string[]> UseCaseRows() =>
+        File.ReadAllLines(Shared.Upstream("use-cases/use-cases.tsv")).Skip(1).Where(l => l.Length > 0).Select(l => l.Split('\t')).ToList();
 
     [UpstreamTheory]
     [MemberData(nameof(TemplateFiles))]
@@ -75,7 +79,7 @@ public class UpstreamTemplateTests
     public void Use_case_expansion_matches_upstream_shape()
     {
         var catalogue = new UseCaseCatalogue();
-        var rows = File.ReadAllLines(Shared.Upstream("use-cases/use-cases.tsv")).Skip(1).Where(l => l.Length > 0).Select(l => l.Split('\t')).ToList();
+        var rows = UseCaseRows();
         Assert.Equal(rows.Select(r => r[0]).Order(), catalogue.Names.Order());
         foreach (var row in rows)
         {
