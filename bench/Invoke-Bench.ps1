@@ -27,7 +27,7 @@ param(
     [switch] $Quick,
     [string] $OutDir = (Join-Path (Split-Path -Parent $PSScriptRoot) 'out/bench'),
     [int] $Repetitions = $(if ($Quick) { 1 } else { 3 }),
-    [int] $BulkRepetitions = 1,
+    [int] $BulkRepetitions = $(if ($Quick) { 1 } else { 3 }),
     [double[]] $LagSeconds = $(if ($Quick) { @(1.3) } else { @(1, 2, 5, 10) }),
     [double] $AdviceSeconds = $(if ($Quick) { 2 } else { 10 }),
     [int] $BulkWorkflows = $(if ($Quick) { 3 } else { 200 }),
