@@ -168,6 +168,12 @@ internal sealed class ClusterData
     public long SeqNo { get; set; }
     /// <summary>Models deleted recently, still seen by the connector's "models using it" search until a refresh.</summary>
     public List<DeletedModel> RecentlyDeletedModels { get; set; } = [];
+
+    /// <summary>Dynamic cluster settings set with <c>PUT _cluster/settings</c> (flat keys, string values).</summary>
+    public Dictionary<string, string> PersistentSettings { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Transient ones: gone after a restart.</summary>
+    public Dictionary<string, string> TransientSettings { get; set; } = new(StringComparer.Ordinal);
 }
 
 /// <summary>A deleted model the model index has not refreshed away yet: its connector, and the source searches still return.</summary>
