@@ -17,8 +17,7 @@ public class DependencyWaitTests
         Answer.Json(200, "{\"name\":\"m\",\"algorithm\":\"REMOTE\",\"model_state\":\"" + state + "\",\"connector_id\":\"" + ConnectorId + "\"}");
 
     private static Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> Hits(params string[] ids) =>
-        Answer.Json(200, "{\"took\":1,\"timed_out\":false,\"hits\":{\"total\":{\"value\":" + ids.Length + ",\"relation\":\"eq\"},\"hits\":["
-            + string.Join(",", ids.Select(id => "{\"_index\":\".plugins-ml-model\",\"_id\":\"" + id + "\",\"_source\":{\"model_state\":\"UNDEPLOYED\"}}")) + "]}}");
+        Answer.SearchHits(".plugins-ml-model", "{\"model_state\":\"UNDEPLOYED\"}", ids);
 
     private sealed record Outcome(FlowDeprovisionReport Report, FakeCluster Cluster, List<FlowDeprovisionEvent> Events, DateTimeOffset Start, FlowDeprovisionOptions Options)
     {

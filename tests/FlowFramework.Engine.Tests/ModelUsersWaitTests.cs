@@ -17,9 +17,12 @@ public class ModelUsersWaitTests
     private static readonly Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> Undeployed =
         Answer.Json(200, "{\"name\":\"m\",\"algorithm\":\"REMOTE\",\"model_state\":\"UNDEPLOYED\"}");
 
-    private static Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> AgentHits(params string[] ids) =>
-        Answer.Json(200, "{\"took\":1,\"timed_out\":false,\"hits\":{\"total\":{\"value\":" + ids.Length + ",\"relation\":\"eq\"},\"hits\":["
-            + string.Join(",", ids.Select(id => "{\"_index\":\".plugins-ml-agent\",\"_id\":\"" + id + "\"}")) + "]}}");
+    private const string ConnectorAndModel = "Failed to deprovision some resources: [model_id " + ModelId + ", connector_id NdjCQYwBLmvn802B0IwE].";
+
+    private static Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> AgentHits(params string[] ids) => Answer.SearchHits(".plugins-ml-agent", null, ids);
+
+    private static Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> ModelHits(params string[] ids) =>
+        Answer.SearchHits(".plugins-ml-model", "{\"model_state\":\"UNDEPLOYED\"}", ids);
 
     private static Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> PipelinesUsing(string pipelineId, string modelId) =>
         Answer.Json(200, "{\"" + pipelineId + "\":{\"processors\":[{\"text_embedding\":{\"model_id\":\"" + modelId + "\",\"field_map\":{\"t\":\"e\"}}}]}}");
@@ -126,25 +129,49 @@ public class ModelUsersWaitTests
     }
 
     [Fact]
-    public async Task An_agent_outside_the_workflow_is_watched_by_id_and_the_request_goes_again_when_it_is_gone()
+    public async Task An_agent_outside_the_workflow_is_watched_with_the_agent_search_and_the_request_goes_again_when_it_is_gone()
     {
         var cluster = new FakeCluster()
             .OnDeprovision(Answer.Error(202, ModelOnly), Answer.Error(202, ModelOnly), Answer.Ok(WorkflowId))
             .OnStatus(Answer.Json(200, State(WorkflowId, Model)), Answer.Json(200, State(WorkflowId, Model)), Answer.Json(200, EmptyState(WorkflowId)))
-            // Existence checks of the model (after each 202), then the agent's GETs while it is watched.
-            .OnResource(Undeployed, Undeployed, Answer.Json(200, "{\"name\":\"a\"}"), Answer.Error(404, "Failed to find agent with the provided agent id: " + AgentId))
-            .OnAgentSearch(AgentHits(AgentId))
+            .OnResource(Undeployed)
+            // The first search finds the agent; the watch's re-reads: still there (the agent index has not refreshed
+            // after its delete, so safe delete still counts it), then gone.
+            .OnAgentSearch(AgentHits(AgentId), AgentHits(AgentId), AgentHits())
             .OnPipelines(NoPipelines);
 
         var (report, _, events, _) = await Run(cluster, State(WorkflowId, Model));
 
         Assert.Equal((FlowDeprovisionStatus.Deprovisioned, 3), (report.Result.Status, report.Result.Attempts));
-        var agentReads = cluster.ResourceReads.Where(r => r.AbsoluteUri.EndsWith("/_plugins/_ml/agents/" + AgentId)).ToList();
-        Assert.Equal(2, agentReads.Count);
-        Assert.Equal(agentReads[^1].At, cluster.Deprovisions[2].At);
+        var searches = cluster.To("agent-search");
+        Assert.Equal(3, searches.Count);
+        Assert.All(searches, s => Assert.Contains("\"tools.parameters.model_id\":\"" + ModelId + "\"", s.Body));
+        Assert.DoesNotContain(cluster.ResourceReads, r => r.AbsoluteUri.Contains("/_plugins/_ml/agents/" + AgentId));
+        Assert.Equal(searches[^1].At, cluster.Deprovisions[2].At);
         var log = string.Join("\n", events.Select(e => e.Message));
         Assert.Contains("Waiting for agent " + AgentId + " to stop using model " + ModelId + " before attempt 3", log);
         Assert.Contains("nothing uses model " + ModelId + " any more after", log);
+    }
+
+    [Fact]
+    public async Task A_connector_that_failed_because_its_own_model_was_refused_waits_with_the_model_not_with_the_backoff()
+    {
+        var cluster = new FakeCluster()
+            .OnDeprovision(Answer.Error(202, ConnectorAndModel), Answer.Error(202, ConnectorAndModel), Answer.Ok(WorkflowId))
+            .OnStatus(Answer.Json(200, State(WorkflowId, Connector, Model)), Answer.Json(200, State(WorkflowId, Connector, Model)), Answer.Json(200, EmptyState(WorkflowId)))
+            .OnResource(Undeployed)
+            .OnModelSearch(ModelHits(ModelId))
+            .OnAgentSearch(AgentHits(AgentId), AgentHits())
+            .OnPipelines(NoPipelines);
+
+        var (report, _, events, _) = await Run(cluster, State(WorkflowId, Connector, Model), o => o.BaseDelay = TimeSpan.FromSeconds(20));
+
+        // The connector read clear (its only user is the workflow's own model) and failed again: the model explains it.
+        // So the request goes as soon as the agent search comes back empty, not after the 20 s delay schedule.
+        Assert.Equal((FlowDeprovisionStatus.Deprovisioned, 3), (report.Result.Status, report.Result.Attempts));
+        Assert.Equal(cluster.To("agent-search")[^1].At, cluster.Deprovisions[2].At);
+        Assert.True(cluster.Deprovisions[2].At - cluster.Deprovisions[1].At < TimeSpan.FromSeconds(5), (cluster.Deprovisions[2].At - cluster.Deprovisions[1].At).ToString());
+        Assert.DoesNotContain(events, e => e.Message.Contains("do not explain it"));
     }
 
     [Fact]

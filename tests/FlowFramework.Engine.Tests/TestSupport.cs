@@ -123,6 +123,11 @@ internal sealed class FakeCluster : HttpMessageHandler
 
 internal static class Answer
 {
+    /// <summary>A search answer of <paramref name="index"/> with these hit ids (and the hit source given, if any).</summary>
+    public static Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> SearchHits(string index, string? source, params string[] ids) =>
+        Json(200, "{\"took\":1,\"timed_out\":false,\"hits\":{\"total\":{\"value\":" + ids.Length + ",\"relation\":\"eq\"},\"hits\":["
+            + string.Join(",", ids.Select(id => "{\"_index\":\"" + index + "\",\"_id\":\"" + id + "\"" + (source is null ? "" : ",\"_source\":" + source) + "}")) + "]}}");
+
     public static Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> Json(int status, string body, Action<HttpResponseMessage>? tweak = null) =>
         (_, _) =>
         {

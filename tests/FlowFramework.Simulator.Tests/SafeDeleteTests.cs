@@ -200,4 +200,27 @@ public class SafeDeleteTests
         }
         Assert.Equal(200, (await sim.GetAsync($"/_plugins/_ml/agents/{a1}")).Status);
     }
+
+    [Fact]
+    public async Task A_deleted_agent_still_counts_for_the_agent_search_and_safe_delete_until_the_agent_index_refreshes()
+    {
+        // DeleteAgentTransportAction sets no refresh policy: GET by id answers 404 at once, searches see the agent until a refresh.
+        await using var sim = await StartAsync("--refresh-lag-ms", "600000");
+        var model = await UndeployedModelAsync(sim);
+        Assert.Equal(200, (await sim.SendAsync("PUT", "/_cluster/settings", SafeDelete("persistent", true))).Status);
+        var agent = (await sim.PostAsync("/_plugins/_ml/agents/_register", Agent("a", model))).Body!["agent_id"]!.GetValue<string>();
+        var search = new JsonObject { ["query"] = new JsonObject { ["term"] = new JsonObject { ["tools.parameters.model_id"] = model } } };
+        async Task<int> HitsAsync() => ((JsonArray)(await sim.PostAsync("/_plugins/_ml/agents/_search", search.DeepClone())).Body!["hits"]!["hits"]!).Count;
+
+        Assert.Equal(200, (await sim.SendAsync("DELETE", $"/_plugins/_ml/agents/{agent}")).Status);
+        Assert.Equal(404, (await sim.GetAsync($"/_plugins/_ml/agents/{agent}")).Status);
+        Assert.Equal(1, await HitsAsync());
+        Assert.Equal((409, CoreErr(409, "status_exception", $"1 agents are still using this model, please delete or update the agents first, all visible agents are: [{agent}]")),
+            Pick(await sim.SendAsync("DELETE", $"/_plugins/_ml/models/{model}")));
+
+        // The refresh: with no lag left the search forgets the agent, and the model goes.
+        Assert.Equal(200, (await sim.SendAsync("PUT", "/_simulator/config", new JsonObject { ["refresh_lag_ms"] = 0 })).Status);
+        Assert.Equal(0, await HitsAsync());
+        Assert.Equal(200, (await sim.SendAsync("DELETE", $"/_plugins/_ml/models/{model}")).Status);
+    }
 }

@@ -85,7 +85,7 @@ namespace FlowFramework.Engine
         {
             var key = leftover.Key();
             var reading = ClassifyRead(leftover, leftovers, check, users);
-            if (reading.State != BlockerState.Clear || !clearBeforeLastAttempt)
+            if (reading.State != BlockerState.Clear || !clearBeforeLastAttempt || UsedByOwnFailedModel(leftover, leftovers, users))
             {
                 return reading;
             }
@@ -95,6 +95,14 @@ namespace FlowFramework.Engine
                 ? ClassifyModelUsers(leftover, leftovers, modelUsers, unexplained)
                 : unexplained;
         }
+
+        /// <summary>
+        /// A connector the server failed on while one of this workflow's Failed models used it: that model explains the
+        /// failure, so when the model is awaited the connector stays clear (it goes with the model in the next request).
+        /// </summary>
+        private static bool UsedByOwnFailedModel(FlowResource leftover, IReadOnlyCollection<FlowResource> leftovers, ConnectorUsers? users) =>
+            leftover.ResourceType == FlowStepCatalogue.ConnectorId && users?.ModelIds is { } ids
+            && leftovers.Any(r => r.ResourceType == FlowStepCatalogue.ModelId && r.Status == FlowResourceStatus.Failed && ids.Contains(r.ResourceId));
 
         /// <summary>
         /// A model that is not deployed and still refused: with safe delete on, ML Commons refuses it while an agent or a

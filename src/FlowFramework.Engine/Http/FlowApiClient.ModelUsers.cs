@@ -22,22 +22,8 @@ namespace FlowFramework.Engine
         /// </summary>
         internal async Task<ModelUsers> FindModelUsersAsync(string workflowId, string modelId, CancellationToken ct, ReadPacer? pacer = null)
         {
-            var query = JsonSerializer.Serialize(new Dictionary<string, object>
-            {
-                ["size"] = 100,
-                ["_source"] = false,
-                ["query"] = new Dictionary<string, object>
-                {
-                    ["bool"] = new Dictionary<string, object>
-                    {
-                        ["filter"] = new[] { new Dictionary<string, object> { ["term"] = new Dictionary<string, string> { ["tools.parameters.model_id"] = modelId } } },
-                        ["must_not"] = new[] { new Dictionary<string, object> { ["term"] = new Dictionary<string, bool> { ["is_hidden"] = true } } },
-                    },
-                },
-            });
             var users = new List<ModelUser>();
-            var (agents, agentsFailed) = await ReadUsersAsync(HttpMethod.Post, "/_plugins/_ml/agents/_search", workflowId, query, pacer,
-                body => SearchReader.ReadHits(body).Select(hit => new ModelUser(ModelUserKind.Agent, hit.Id)), ct).ConfigureAwait(false);
+            var (agents, agentsFailed) = await FindAgentsUsingAsync(workflowId, modelId, pacer, ct).ConfigureAwait(false);
             if (agentsFailed is not null)
             {
                 return agentsFailed;
@@ -59,23 +45,53 @@ namespace FlowFramework.Engine
         }
 
         /// <summary>
-        /// Reads each user again by id: an agent is gone when its GET answers 404; a pipeline when its GET answers 404 or
-        /// its config no longer names the model. Returns the users still there.
+        /// The agent search safe delete makes (AgentModelsSearcher): it is also the read that tells when an agent stops
+        /// counting, since the server's check sees a deleted agent until the agent index refreshes, while a GET by id
+        /// answers 404 at once.
+        /// </summary>
+        private Task<(List<ModelUser> Users, ModelUsers? Failed)> FindAgentsUsingAsync(string workflowId, string modelId, ReadPacer? pacer, CancellationToken ct)
+        {
+            var query = JsonSerializer.Serialize(new Dictionary<string, object>
+            {
+                ["size"] = 100,
+                ["_source"] = false,
+                ["query"] = new Dictionary<string, object>
+                {
+                    ["bool"] = new Dictionary<string, object>
+                    {
+                        ["filter"] = new[] { new Dictionary<string, object> { ["term"] = new Dictionary<string, string> { ["tools.parameters.model_id"] = modelId } } },
+                        ["must_not"] = new[] { new Dictionary<string, object> { ["term"] = new Dictionary<string, bool> { ["is_hidden"] = true } } },
+                    },
+                },
+            });
+            return ReadUsersAsync(HttpMethod.Post, "/_plugins/_ml/agents/_search", workflowId, query, pacer,
+                body => SearchReader.ReadHits(body).Select(hit => new ModelUser(ModelUserKind.Agent, hit.Id)), ct);
+        }
+
+        /// <summary>
+        /// Reads the awaited users again: agents with the agent search (as safe delete sees them: a deleted agent counts
+        /// until the agent index refreshes); each pipeline by id, gone when its GET answers 404 or its config no longer
+        /// names the model. Returns the users still there.
         /// </summary>
         internal async Task<ModelUsers> ReadModelUsersAgainAsync(string workflowId, string modelId, IReadOnlyList<ModelUser> users, CancellationToken ct, ReadPacer? pacer = null)
         {
             var still = new List<ModelUser>();
-            foreach (var user in users)
+            if (users.Any(user => user.Kind == ModelUserKind.Agent))
             {
-                var id = Uri.EscapeDataString(user.Id);
-                var path = user.Kind switch
+                var (agents, failed) = await FindAgentsUsingAsync(workflowId, modelId, pacer, ct).ConfigureAwait(false);
+                if (failed is not null)
                 {
-                    ModelUserKind.Agent => "/_plugins/_ml/agents/" + id,
-                    ModelUserKind.IngestPipeline => "/_ingest/pipeline/" + id,
-                    _ => "/_search/pipeline/" + id,
-                };
+                    return failed;
+                }
+
+                still.AddRange(agents);
+            }
+
+            foreach (var user in users.Where(user => user.IsPipeline))
+            {
+                var path = (user.Kind == ModelUserKind.IngestPipeline ? "/_ingest/pipeline/" : "/_search/pipeline/") + Uri.EscapeDataString(user.Id);
                 var (found, failed) = await ReadUsersAsync(HttpMethod.Get, path, workflowId, null, pacer,
-                    body => user.IsPipeline ? PipelineUsers(body, modelId, user.Kind).Where(p => p.Equals(user)) : new[] { user }, ct).ConfigureAwait(false);
+                    body => PipelineUsers(body, modelId, user.Kind).Where(p => p.Equals(user)), ct).ConfigureAwait(false);
                 if (failed is not null)
                 {
                     return failed;

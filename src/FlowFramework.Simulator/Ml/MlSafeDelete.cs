@@ -69,7 +69,7 @@ internal sealed partial class MlService
             },
         };
         var query = new JsonObject { ["query"] = new JsonObject { ["bool"] = new JsonObject { ["must"] = new JsonArray(notHidden, usesModel) } } };
-        var docs = store.Data.Agents.Values.Select(a => new SearchDoc(AgentIndex, a.Id, a.Version, 0, AgentSource(a))).ToList();
+        var docs = AgentSearchDocs(_ => true);
         var answer = SearchDsl.Search(query, new SearchRequest(AgentIndex, IndexMapping.Agents, docs, Versions: false));
         return answer.Body["hits"]?["hits"] is JsonArray hits ? hits.Select(h => Json.AsText(h?["_id"]) ?? "").ToList() : [];
     }
