@@ -17,8 +17,7 @@ public class DependencyWaitTests
         Answer.Json(200, "{\"name\":\"m\",\"algorithm\":\"REMOTE\",\"model_state\":\"" + state + "\",\"connector_id\":\"" + ConnectorId + "\"}");
 
     private static Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> Hits(params string[] ids) =>
-        Answer.Json(200, "{\"took\":1,\"timed_out\":false,\"hits\":{\"total\":{\"value\":" + ids.Length + ",\"relation\":\"eq\"},\"hits\":["
-            + string.Join(",", ids.Select(id => "{\"_index\":\".plugins-ml-model\",\"_id\":\"" + id + "\",\"_source\":{\"model_state\":\"UNDEPLOYED\"}}")) + "]}}");
+        Answer.SearchHits(".plugins-ml-model", "{\"model_state\":\"UNDEPLOYED\"}", ids);
 
     private sealed record Outcome(FlowDeprovisionReport Report, FakeCluster Cluster, List<FlowDeprovisionEvent> Events, DateTimeOffset Start, FlowDeprovisionOptions Options)
     {
@@ -57,13 +56,15 @@ public class DependencyWaitTests
         var run = await Run(cluster, State(WorkflowId, Connector, Model));
 
         Assert.Equal((FlowDeprovisionStatus.Deprovisioned, 2), (run.Report.Result.Status, run.Report.Result.Attempts));
-        Assert.Equal(new[] { 250, 313, 391 }, Outcome.Gaps(run.ModelReads).Select(g => (int)g.TotalMilliseconds));
+        // 250 ms, then the 313 ms interval is stretched to 750 ms: the existence reads (connector, model) and the model
+        // search at 0 s count towards the four reads a second.
+        Assert.Equal(new[] { 250, 750, 391 }, Outcome.Gaps(run.ModelReads).Select(g => (int)g.TotalMilliseconds));
         Assert.Equal(run.ModelReads[^1].At, cluster.Deprovisions[1].At);
         Assert.Empty(run.Delays); // no blind wait
         var search = Assert.Single(cluster.ModelSearches);
         Assert.Equal("POST https://search.example:9200/_plugins/_ml/models/_search", search.Method + " " + search.AbsoluteUri);
         Assert.Contains("Workflow " + WorkflowId + ": Waiting for model " + ModelId + " to leave DEPLOYED before attempt 2: reading again in 0.3 s, and sending as soon as it clears.", run.Log);
-        Assert.Contains("Workflow " + WorkflowId + ": model " + ModelId + " is UNDEPLOYED after 1.0 s of watching: sending attempt 2 now.", run.Log);
+        Assert.Contains("Workflow " + WorkflowId + ": model " + ModelId + " is UNDEPLOYED after 1.4 s of watching: sending attempt 2 now.", run.Log);
     }
 
     [Fact]
@@ -175,15 +176,19 @@ public class DependencyWaitTests
         var cluster = new FakeCluster()
             .OnDeprovision(Answer.Error(202, ModelOnly), Answer.Error(202, ModelOnly), Answer.Ok(WorkflowId))
             .OnStatus(Answer.Json(200, State(WorkflowId, Model)), Answer.Json(200, State(WorkflowId, Model)), Answer.Json(200, EmptyState(WorkflowId)))
-            // Safe delete (an agent still uses it) or a permission the read cannot see: UNDEPLOYED, and still refused.
-            .OnResource(ModelIn("UNDEPLOYED"));
+            // A permission the read cannot see: UNDEPLOYED, still refused, and no agent or pipeline uses it.
+            .OnResource(ModelIn("UNDEPLOYED"))
+            .On("agent-search", Answer.Json(200, "{\"hits\":{\"total\":{\"value\":0,\"relation\":\"eq\"},\"hits\":[]}}"))
+            .On("pipelines", Answer.Json(404, "{}"));
 
         var run = await Run(cluster, State(WorkflowId, Model));
 
         var posts = cluster.Deprovisions.Select(r => r.At - run.Start).ToList();
         var backoff = new RetryDelay(run.Options).After(2);
         Assert.Equal(new[] { TimeSpan.Zero, TimeSpan.Zero, backoff }, posts);
-        Assert.Equal(new[] { backoff }, run.Delays);
+        // The agent search and the two pipeline lists after the second answer: the fifth read in the same instant waits
+        // a second (four reads a second), which the retry delay counts.
+        Assert.Equal(new[] { backoff - TimeSpan.FromSeconds(1) }, run.Delays);
         Assert.Contains("Model " + ModelId + " is UNDEPLOYED, yet the server failed on it again, so the reads do not explain it.", run.Log);
         Assert.Equal((FlowDeprovisionStatus.Deprovisioned, 3), (run.Report.Result.Status, run.Report.Result.Attempts));
     }

@@ -48,6 +48,12 @@ internal sealed class FakeCluster : HttpMessageHandler
     /// <summary>POST _plugins/_ml/models/_search; unscripted, it fails (the engine then cannot tell a connector's users).</summary>
     public FakeCluster OnModelSearch(params Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>>[] answers) => On("model-search", answers);
 
+    /// <summary>POST _plugins/_ml/agents/_search (the agents using a model).</summary>
+    public FakeCluster OnAgentSearch(params Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>>[] answers) => On("agent-search", answers);
+
+    /// <summary>GET _ingest/pipeline and GET _search/pipeline (every pipeline), in the order they come.</summary>
+    public FakeCluster OnPipelines(params Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>>[] answers) => On("pipelines", answers);
+
     /// <summary>Existence reads (HEAD index, GET pipeline, connector, model, agent), in the order they come.</summary>
     public FakeCluster OnResource(params Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>>[] answers) => On("resource", answers);
 
@@ -103,6 +109,8 @@ internal sealed class FakeCluster : HttpMessageHandler
             : Ends("/workflow/state/_search") ? "state-search"
             : Ends("/workflow/_search") ? "search"
             : path == "/_plugins/_ml/models/_search" ? "model-search"
+            : path == "/_plugins/_ml/agents/_search" ? "agent-search"
+            : path == "/_ingest/pipeline" || path == "/_search/pipeline" ? "pipelines"
             : Ends("/_provision") ? "provision"
             : path.Contains("/_ml/model_groups/", StringComparison.Ordinal) ? "model-group"
             : Ends("/_flow_framework/workflow") ? "create"
@@ -115,6 +123,11 @@ internal sealed class FakeCluster : HttpMessageHandler
 
 internal static class Answer
 {
+    /// <summary>A search answer of <paramref name="index"/> with these hit ids (and the hit source given, if any).</summary>
+    public static Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> SearchHits(string index, string? source, params string[] ids) =>
+        Json(200, "{\"took\":1,\"timed_out\":false,\"hits\":{\"total\":{\"value\":" + ids.Length + ",\"relation\":\"eq\"},\"hits\":["
+            + string.Join(",", ids.Select(id => "{\"_index\":\"" + index + "\",\"_id\":\"" + id + "\"" + (source is null ? "" : ",\"_source\":" + source) + "}")) + "]}}");
+
     public static Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> Json(int status, string body, Action<HttpResponseMessage>? tweak = null) =>
         (_, _) =>
         {

@@ -13,12 +13,15 @@ namespace FlowFramework.Engine
         Clear,
         /// <summary>No read can tell: a type without one, a denied or failed read, or a read that said clear before the server failed on it again.</summary>
         Unknown,
+        /// <summary>The dependency cannot go away in this run: a pipeline of the workflow that uses the model and may not be deleted.</summary>
+        Stuck,
     }
 
     /// <summary>One Failed leftover's blocker, as the last read of it showed.</summary>
     internal sealed class BlockerReading
     {
-        internal BlockerReading(FlowResourceKey key, BlockerState state, string subject, string? observed = null, TimeSpan? retryAfter = null, IReadOnlyList<string>? users = null)
+        internal BlockerReading(FlowResourceKey key, BlockerState state, string subject, string? observed = null, TimeSpan? retryAfter = null, IReadOnlyList<string>? users = null,
+            IReadOnlyList<ModelUser>? modelUsers = null)
         {
             Key = key;
             State = state;
@@ -26,6 +29,7 @@ namespace FlowFramework.Engine
             Observed = observed;
             RetryAfter = retryAfter;
             Users = users ?? Array.Empty<string>();
+            ModelUsers = modelUsers ?? Array.Empty<ModelUser>();
         }
 
         internal FlowResourceKey Key { get; }
@@ -47,8 +51,14 @@ namespace FlowFramework.Engine
         /// <summary>For a connector: the models the search found using it.</summary>
         internal IReadOnlyList<string> Users { get; }
 
+        /// <summary>
+        /// For a model the server refused while it was not deployed: Blocked, the agents and pipelines awaited; Stuck, the
+        /// workflow's own pipelines that may not be deleted.
+        /// </summary>
+        internal IReadOnlyList<ModelUser> ModelUsers { get; }
+
         /// <summary>A reading that stays what it was (a throttled re-read), with the server's Retry-After.</summary>
-        internal BlockerReading Throttled(TimeSpan? retryAfter) => new BlockerReading(Key, State, Subject, Observed, retryAfter, Users);
+        internal BlockerReading Throttled(TimeSpan? retryAfter) => new BlockerReading(Key, State, Subject, Observed, retryAfter, Users, ModelUsers);
     }
 
     /// <summary>
@@ -69,13 +79,60 @@ namespace FlowFramework.Engine
         /// <param name="check">The model's read (GET _plugins/_ml/models/id); null for other types.</param>
         /// <param name="users">The connector's users from the model search; null when not searched or for other types.</param>
         /// <param name="clearBeforeLastAttempt">The read showed it clear when the last attempt was sent, and the server still failed on it.</param>
-        internal static BlockerReading Classify(FlowResource leftover, IReadOnlyCollection<FlowResource> leftovers, ResourceCheck? check, ConnectorUsers? users, bool clearBeforeLastAttempt)
+        /// <param name="modelUsers">For a model the server failed on although it was clear: the agents and pipelines using it (ML Commons' safe delete); null when not read.</param>
+        internal static BlockerReading Classify(FlowResource leftover, IReadOnlyCollection<FlowResource> leftovers, ResourceCheck? check, ConnectorUsers? users, bool clearBeforeLastAttempt,
+            ModelUsers? modelUsers = null)
         {
             var key = leftover.Key();
             var reading = ClassifyRead(leftover, leftovers, check, users);
-            return reading.State == BlockerState.Clear && clearBeforeLastAttempt
-                ? new BlockerReading(key, BlockerState.Unknown, DeprovisionWording.ClearYetFailed(reading.Subject))
-                : reading;
+            if (reading.State != BlockerState.Clear || !clearBeforeLastAttempt || UsedByOwnFailedModel(leftover, leftovers, users))
+            {
+                return reading;
+            }
+
+            var unexplained = new BlockerReading(key, BlockerState.Unknown, DeprovisionWording.ClearYetFailed(reading.Subject));
+            return leftover.ResourceType == FlowStepCatalogue.ModelId && reading.Observed != "gone" && modelUsers is not null
+                ? ClassifyModelUsers(leftover, leftovers, modelUsers, unexplained)
+                : unexplained;
+        }
+
+        /// <summary>
+        /// A connector the server failed on while one of this workflow's Failed models used it: that model explains the
+        /// failure, so when the model is awaited the connector stays clear (it goes with the model in the next request).
+        /// </summary>
+        private static bool UsedByOwnFailedModel(FlowResource leftover, IReadOnlyCollection<FlowResource> leftovers, ConnectorUsers? users) =>
+            leftover.ResourceType == FlowStepCatalogue.ConnectorId && users?.ModelIds is { } ids
+            && leftovers.Any(r => r.ResourceType == FlowStepCatalogue.ModelId && r.Status == FlowResourceStatus.Failed && ids.Contains(r.ResourceId));
+
+        /// <summary>
+        /// A model that is not deployed and still refused: with safe delete on, ML Commons refuses it while an agent or a
+        /// pipeline uses it. The workflow's own pipelines that may not be deleted never go in this run (Stuck); the
+        /// workflow's own Failed agents and pipelines go before the model in the same request (the server deletes in
+        /// reverse order), so they are not awaited; anything else is awaited (Blocked). No user found: the reads do not
+        /// explain it (<paramref name="unexplained"/>).
+        /// </summary>
+        internal static BlockerReading ClassifyModelUsers(FlowResource model, IReadOnlyCollection<FlowResource> leftovers, ModelUsers users, BlockerReading unexplained)
+        {
+            var key = model.Key();
+            if (users.Users is null)
+            {
+                return new BlockerReading(key, BlockerState.Unknown, DeprovisionWording.ModelUsersUnreadable(model.ResourceId, users.Failure), retryAfter: users.RetryAfter);
+            }
+
+            bool Own(ModelUser user, FlowResourceStatus status) => leftovers.Any(r => r.Status == status && string.Equals(r.ResourceId, user.Id, StringComparison.Ordinal)
+                && r.ResourceType == (user.IsPipeline ? FlowStepCatalogue.PipelineId : FlowStepCatalogue.AgentId));
+            var disallowed = users.Users.Where(u => u.IsPipeline && Own(u, FlowResourceStatus.NeedsAllowDelete)).ToList();
+            if (disallowed.Count > 0)
+            {
+                return new BlockerReading(key, BlockerState.Stuck, DeprovisionWording.UsedByDisallowed(model.ResourceId, disallowed), modelUsers: disallowed);
+            }
+
+            var others = users.Users.Where(u => !Own(u, FlowResourceStatus.Failed)).ToList();
+            return others.Count > 0
+                ? new BlockerReading(key, BlockerState.Blocked, DeprovisionWording.ModelUsersToGo(model.ResourceId, others), string.Join(", ", others), modelUsers: others)
+                : users.Users.Count > 0
+                    ? new BlockerReading(key, BlockerState.Clear, DeprovisionWording.ModelUsedOnlyByOwn(model.ResourceId, users.Users))
+                    : unexplained;
         }
 
         private static BlockerReading ClassifyRead(FlowResource leftover, IReadOnlyCollection<FlowResource> leftovers, ResourceCheck? check, ConnectorUsers? users)

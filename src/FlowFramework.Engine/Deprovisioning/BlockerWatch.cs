@@ -104,6 +104,13 @@ namespace FlowFramework.Engine
 
         internal static WatchVerdict Decide(WatchState state)
         {
+            var stuck = state.Readings.Where(r => r.State == BlockerState.Stuck).ToList();
+            if (stuck.Count > 0)
+            {
+                // Nothing that happens on the cluster clears it in this run: stop now rather than at the stall time.
+                return WatchVerdict.Stopped(new StopVerdict(StopReason.UsedByDisallowed, detail: string.Join("; ", stuck.Select(r => r.Subject))));
+            }
+
             var blocked = state.Readings.Where(r => r.State == BlockerState.Blocked).ToList();
             var unknown = state.Readings.Any(r => r.State == BlockerState.Unknown);
             var backoffLeft = state.Backoff - state.WatchedFor;

@@ -26,6 +26,7 @@ namespace FlowFramework.Engine
         private readonly Dictionary<FlowResourceKey, int> _failures = new Dictionary<FlowResourceKey, int>();
         private readonly Dictionary<FlowResourceKey, string?> _missing = new Dictionary<FlowResourceKey, string?>();
         private readonly TimeSpan _requestTimeout;
+        private readonly ReadPacer _pacer;
 
         private long _started;
         private int _attempt;
@@ -43,6 +44,9 @@ namespace FlowFramework.Engine
         /// <summary>Leftovers whose read showed nothing in the way when the last attempt was sent.</summary>
         private HashSet<FlowResourceKey> _clearAtResend = new HashSet<FlowResourceKey>();
 
+        /// <summary>The last watch's models that agents or pipelines still use (Blocked or Stuck readings), for their Reason.</summary>
+        private Dictionary<FlowResourceKey, BlockerReading> _modelUsers = new Dictionary<FlowResourceKey, BlockerReading>();
+
         internal DeprovisionRun(FlowApiClient client, FlowDeprovisionOptions options, FlowDeprovisionPlan plan, Action<FlowDeprovisionEvent>? onEvent)
         {
             _client = client;
@@ -52,6 +56,7 @@ namespace FlowFramework.Engine
             _time = options.TimeProvider ?? TimeProvider.System;
             _delays = new RetryDelay(options);
             _reconciler = new LeftoverReconciler(ReadStatusAfterAnswerAsync, plan, message => Emit(FlowDeprovisionEventKind.Diagnostic, null, message));
+            _pacer = new ReadPacer(_time, options.WatchReadsPerSecond);
             _requestTimeout = DeprovisionTimeout.For(plan.Steps.Count(step => step.Action != FlowPlannedAction.NeedsAllowDelete), client.RequestTimeout);
             _transient = new TransientRetry(_time, options.MaxAttempts, IsRetryable, ex => RetryDecision.Decide(StateAfter(ex)),
                 (ex, delay) => Emit(FlowDeprovisionEventKind.RetryScheduled, delay, DeprovisionWording.Waiting(delay, _attempt + 1, DeprovisionWording.ClusterTrouble(ex))));
@@ -275,7 +280,7 @@ namespace FlowFramework.Engine
                 {
                     if (!checkedNow.TryGetValue(key, out var check))
                     {
-                        checkedNow[key] = check = await _client.CheckResourceAsync(leftover, ct).ConfigureAwait(false);
+                        checkedNow[key] = check = await _client.CheckResourceAsync(leftover, ct, _pacer).ConfigureAwait(false);
                         if (check.ModelState is "DEPLOYING" or "LOADING")
                         {
                             _modelDeploying = true;
@@ -307,11 +312,24 @@ namespace FlowFramework.Engine
             var began = Elapsed;
             var readings = await FirstReadingsAsync(ct).ConfigureAwait(false);
             _clearAtResend = new HashSet<FlowResourceKey>();
+            _modelUsers = new Dictionary<FlowResourceKey, BlockerReading>();
             string? announced = null;
             var awaited = new HashSet<FlowResourceKey>();
             for (var round = 1; ; round++)
             {
                 _modelDeploying = readings.Any(r => r.State == BlockerState.Blocked && (r.Observed == "DEPLOYING" || r.Observed == "LOADING"));
+                foreach (var reading in readings)
+                {
+                    if (reading.ModelUsers.Count > 0 && reading.State is BlockerState.Blocked or BlockerState.Stuck)
+                    {
+                        _modelUsers[reading.Key] = reading;
+                    }
+                    else
+                    {
+                        _modelUsers.Remove(reading.Key);
+                    }
+                }
+
                 var verdict = BlockerWatch.Decide(new WatchState(readings, round, Elapsed - began, backoff, Elapsed, _options.Timeout)
                 {
                     SameLeftoversFor = Elapsed - _stallSince,
@@ -356,7 +374,11 @@ namespace FlowFramework.Engine
             }
         }
 
-        /// <summary>One reading per Failed leftover: models from the existence check just made (else read now), connectors from the model search.</summary>
+        /// <summary>
+        /// One reading per Failed leftover: models from the existence check just made (else read now), connectors from the
+        /// model search. A model that was clear when the last attempt went and still failed is read for what uses it (safe
+        /// delete). Every read keeps the per-workflow bound, the existence check's included.
+        /// </summary>
         private async Task<List<BlockerReading>> FirstReadingsAsync(CancellationToken ct)
         {
             var readings = new List<BlockerReading>();
@@ -365,16 +387,24 @@ namespace FlowFramework.Engine
                 var key = leftover.Key();
                 ResourceCheck? check = null;
                 ConnectorUsers? users = null;
+                ModelUsers? modelUsers = null;
                 if (leftover.ResourceType == FlowStepCatalogue.ModelId && !_lastChecks.TryGetValue(key, out check))
                 {
-                    check = await _client.CheckResourceAsync(leftover, ct).ConfigureAwait(false);
+                    check = await _client.CheckResourceAsync(leftover, ct, _pacer).ConfigureAwait(false);
                 }
                 else if (leftover.ResourceType == FlowStepCatalogue.ConnectorId)
                 {
-                    users = await _client.FindConnectorUsersAsync(_plan.WorkflowId, leftover.ResourceId, ct).ConfigureAwait(false);
+                    users = await _client.FindConnectorUsersAsync(_plan.WorkflowId, leftover.ResourceId, ct, _pacer).ConfigureAwait(false);
                 }
 
-                readings.Add(BlockerClassifier.Classify(leftover, _leftovers!, check, users, _clearAtResend.Contains(key)));
+                var clearBefore = _clearAtResend.Contains(key);
+                if (clearBefore && leftover.ResourceType == FlowStepCatalogue.ModelId
+                    && BlockerClassifier.Classify(leftover, _leftovers!, check, users, clearBeforeLastAttempt: false) is { State: BlockerState.Clear } clear && clear.Observed != "gone")
+                {
+                    modelUsers = await _client.FindModelUsersAsync(_plan.WorkflowId, leftover.ResourceId, ct, _pacer).ConfigureAwait(false);
+                }
+
+                readings.Add(BlockerClassifier.Classify(leftover, _leftovers!, check, users, clearBefore, modelUsers));
             }
 
             return readings;
@@ -397,14 +427,24 @@ namespace FlowFramework.Engine
                 ConnectorUsers? users = null;
                 bool transient;
                 TimeSpan? retryAfter;
+                if (reading.ModelUsers.Count > 0)
+                {
+                    // Awaited agents and pipelines: each is read again by id until it is gone or no longer names the model.
+                    var again = await _client.ReadModelUsersAgainAsync(_plan.WorkflowId, leftover.ResourceId, reading.ModelUsers, ct, _pacer).ConfigureAwait(false);
+                    next.Add(again.Users is null && again.Transient ? reading.Throttled(again.RetryAfter)
+                        : BlockerClassifier.ClassifyModelUsers(leftover, _leftovers!, again,
+                            new BlockerReading(reading.Key, BlockerState.Clear, DeprovisionWording.ModelUsersGone(leftover.ResourceId))));
+                    continue;
+                }
+
                 if (leftover.ResourceType == FlowStepCatalogue.ModelId)
                 {
-                    check = await _client.CheckResourceAsync(leftover, ct).ConfigureAwait(false);
+                    check = await _client.CheckResourceAsync(leftover, ct, _pacer).ConfigureAwait(false);
                     (transient, retryAfter) = (check.Found is null && check.Transient, check.RetryAfter);
                 }
                 else
                 {
-                    users = await _client.FindConnectorUsersAsync(_plan.WorkflowId, leftover.ResourceId, ct).ConfigureAwait(false);
+                    users = await _client.FindConnectorUsersAsync(_plan.WorkflowId, leftover.ResourceId, ct, _pacer).ConfigureAwait(false);
                     (transient, retryAfter) = (users.ModelIds is null && users.Transient, users.RetryAfter);
                 }
 
@@ -512,8 +552,10 @@ namespace FlowFramework.Engine
 
             var result = new FlowDeprovisionResult(_plan.WorkflowId, status, _attempt, Elapsed,
                 deprovisioned.ToArray(), remaining.ToArray(), retained.ToArray(), _plan.AllowDelete.ToArray());
+            var allowDeleteNeeded = remaining.Count == 0 ? new List<string>()
+                : _modelUsers.Values.Where(r => r.State == BlockerState.Stuck).SelectMany(r => r.ModelUsers).Select(u => u.Id).Distinct(StringComparer.Ordinal).ToList();
             return new FlowDeprovisionReport(result, stop.Reason == StopReason.Deadline || _serverStillWorking,
-                status == FlowDeprovisionStatus.Deprovisioned ? null : _lastError, _lastError?.ServerMessage ?? _lastResponse?.Message);
+                status == FlowDeprovisionStatus.Deprovisioned ? null : _lastError, _lastError?.ServerMessage ?? _lastResponse?.Message, allowDeleteNeeded);
         }
 
         /// <summary>A planned entry of a run that never got an answer: why it is still there.</summary>
@@ -530,6 +572,7 @@ namespace FlowFramework.Engine
             {
                 FlowResourceStatus.NeedsAllowDelete => resource.With(reason: DeprovisionWording.NeedsAllowDelete(resource), attempts: attempts),
                 FlowResourceStatus.Missing => resource.With(reason: DeprovisionWording.Missing(resource, _missing[resource.Key()]), attempts: attempts),
+                _ when _modelUsers.TryGetValue(resource.Key(), out var users) => resource.With(FlowResourceStatus.Failed, DeprovisionWording.UsedBy(resource, attempts, _lastResponse, users), attempts),
                 _ => resource.With(FlowResourceStatus.Failed, DeprovisionWording.Failed(resource, attempts, _lastResponse), attempts),
             };
         }

@@ -42,6 +42,7 @@ namespace FlowFramework.Engine
                 StopReason.Deadline when stop.RefusedDelay is TimeSpan refused => $"the next attempt (in {Seconds(refused)}) would start after the {Seconds(timeout)} time limit.",
                 StopReason.Deadline => $"the {Seconds(timeout)} time limit ran out while the server was still working on the last request.",
                 StopReason.NothingToRetry => "only resources that no longer exist or need allow_delete are left, and the server fails on them at every try.",
+                StopReason.UsedByDisallowed => (stop.Detail ?? "a model is used by a pipeline that may not be deleted") + ", so waiting cannot help.",
                 StopReason.WouldHangAgain => "the server got no answer for a workflow with " + string.Join(", ", unknownSteps.Select(n => "'" + n + "'"))
                     + ", a step it cannot deprovision; it never answers such a request, so sending it again would only hang again.",
                 _ => "the answer settles it.",
@@ -104,6 +105,30 @@ namespace FlowFramework.Engine
         internal static string NoBlockerRead(FlowResource leftover) => $"no read tells what blocks {leftover}";
 
         internal static string ClearYetFailed(string subject) => $"{subject}, yet the server failed on it again, so the reads do not explain it";
+
+        internal static string ModelUsersToGo(string modelId, IReadOnlyCollection<ModelUser> users) =>
+            $"{Join(users)} to stop using model {modelId}";
+
+        internal static string ModelUsersGone(string modelId) => $"nothing uses model {modelId} any more";
+
+        internal static string ModelUsedOnlyByOwn(string modelId, IReadOnlyCollection<ModelUser> users) =>
+            $"model {modelId} is used only by this workflow's {Join(users)}, which the next request deletes first";
+
+        internal static string ModelUsersUnreadable(string modelId, string? failure) =>
+            $"model {modelId} is not deployed and yet refused, and what uses it cannot be read ({failure ?? "no answer"})";
+
+        internal static string UsedByDisallowed(string modelId, IReadOnlyCollection<ModelUser> pipelines) =>
+            $"model {modelId} is used by this workflow's {Join(pipelines)}, which the server deletes only when {(pipelines.Count == 1 ? "its id is" : "their ids are")} in allow_delete";
+
+        /// <summary>The Reason of a model an agent or pipeline still used when the run stopped.</summary>
+        internal static string UsedBy(FlowResource model, int attempts, FlowDeprovisionResponse? last, BlockerReading users) =>
+            $"The server could not delete it in {Count(attempts, "attempt")} ("
+            + (last?.Message is string message ? $"HTTP {Number(last.StatusCode)}: {message}" : "no message") + "). "
+            + (users.State == BlockerState.Stuck
+                ? $"It is used by this workflow's {Join(users.ModelUsers)}, and ML Commons (plugins.ml_commons.safe_delete_model) refuses to delete a model a pipeline uses; the server deletes the pipeline only when allowed: allow {string.Join(", ", users.ModelUsers.Select(u => "'" + u.Id + "'"))} and the model goes after it."
+                : $"It is still used by {Join(users.ModelUsers)}, and ML Commons (plugins.ml_commons.safe_delete_model) refuses to delete a model an agent or pipeline uses: delete {(users.ModelUsers.Count == 1 ? "it" : "them")} or point {(users.ModelUsers.Count == 1 ? "it" : "them")} at another model, then deprovision again.");
+
+        private static string Join(IEnumerable<ModelUser> users) => string.Join(" and ", users.Select(u => u.ToString()));
 
         internal static string WaitingFor(IEnumerable<BlockerReading> blocked, TimeSpan nextRead, int nextAttempt, bool fallback) =>
             "Waiting for " + string.Join(" and ", blocked.Select(r => r.Subject)) + $" before attempt {Number(nextAttempt)}: reading again in {Seconds(nextRead)}, and sending as soon as "

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 
 namespace FlowFramework.Engine
 {
@@ -8,13 +9,20 @@ namespace FlowFramework.Engine
     /// </summary>
     public sealed class FlowDeprovisionReport
     {
-        internal FlowDeprovisionReport(FlowDeprovisionResult result, bool timedOut, FlowApiException? error, string? serverMessage)
+        internal FlowDeprovisionReport(FlowDeprovisionResult result, bool timedOut, FlowApiException? error, string? serverMessage, IReadOnlyList<string>? allowDeleteNeeded = null)
         {
             Result = result;
             TimedOut = timedOut;
             Error = error;
             ServerMessage = serverMessage;
+            AllowDeleteNeeded = allowDeleteNeeded ?? Array.Empty<string>();
         }
+
+        /// <summary>
+        /// The workflow's pipelines, not allowed to be deleted, that use a model left behind (ML Commons' safe delete):
+        /// allowing them lets the model go too.
+        /// </summary>
+        public IReadOnlyList<string> AllowDeleteNeeded { get; }
 
         public FlowDeprovisionResult Result { get; }
 

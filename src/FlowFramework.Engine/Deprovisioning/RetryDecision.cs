@@ -82,6 +82,8 @@ namespace FlowFramework.Engine
         WouldHangAgain,
         /// <summary>Only resources that are gone or need allow_delete are left.</summary>
         NothingToRetry,
+        /// <summary>A model is used by a pipeline of the workflow that may not be deleted: it cannot go in this run.</summary>
+        UsedByDisallowed,
     }
 
     internal abstract class Verdict
@@ -97,12 +99,16 @@ namespace FlowFramework.Engine
 
     internal sealed class StopVerdict : Verdict
     {
-        internal StopVerdict(StopReason reason, TimeSpan? refusedDelay = null, bool refusedRead = false)
+        internal StopVerdict(StopReason reason, TimeSpan? refusedDelay = null, bool refusedRead = false, string? detail = null)
         {
             Reason = reason;
             RefusedDelay = refusedDelay;
             RefusedRead = refusedRead;
+            Detail = detail;
         }
+
+        /// <summary>For <see cref="StopReason.UsedByDisallowed"/>: what is in the way.</summary>
+        internal string? Detail { get; }
 
         /// <summary>For <see cref="StopReason.Deadline"/>: the wait refused was before a read of what blocks the leftovers, not before an attempt.</summary>
         internal bool RefusedRead { get; }

@@ -148,7 +148,7 @@ namespace FlowFramework.Engine
         /// Whether a resource a workflow created still exists: HEAD the index, GET the pipeline, connector, model or agent.
         /// Only a 404 says it is gone; a denied or failed read says nothing (never guess).
         /// </summary>
-        internal async Task<ResourceCheck> CheckResourceAsync(FlowResource resource, CancellationToken ct)
+        internal async Task<ResourceCheck> CheckResourceAsync(FlowResource resource, CancellationToken ct, ReadPacer? pacer = null)
         {
             var reads = ResourceCheck.ReadsFor(resource);
             foreach (var (method, path) in reads)
@@ -156,6 +156,7 @@ namespace FlowFramework.Engine
                 RawResponse response;
                 try
                 {
+                    await Pace(pacer, ct).ConfigureAwait(false);
                     response = await SendAsync(method, path, resource.WorkflowId, null, ct).ConfigureAwait(false);
                 }
                 catch (FlowApiException ex)
@@ -181,7 +182,7 @@ namespace FlowFramework.Engine
         /// The models using a connector, as ML Commons' connector delete finds them: the model search with a <c>match</c>
         /// on <c>connector_id</c> (<c>POST _plugins/_ml/models/_search</c>). A search that is denied or fails says nothing.
         /// </summary>
-        internal async Task<ConnectorUsers> FindConnectorUsersAsync(string workflowId, string connectorId, CancellationToken ct)
+        internal async Task<ConnectorUsers> FindConnectorUsersAsync(string workflowId, string connectorId, CancellationToken ct, ReadPacer? pacer = null)
         {
             var query = JsonSerializer.Serialize(new Dictionary<string, object>
             {
@@ -192,6 +193,7 @@ namespace FlowFramework.Engine
             RawResponse response;
             try
             {
+                await Pace(pacer, ct).ConfigureAwait(false);
                 response = await SendAsync(HttpMethod.Post, "/_plugins/_ml/models/_search", workflowId, null, ct, query).ConfigureAwait(false);
             }
             catch (FlowApiException ex)

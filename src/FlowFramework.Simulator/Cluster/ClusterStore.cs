@@ -25,6 +25,7 @@ internal sealed class ClusterStore
                 Data = JsonSerializer.Deserialize<ClusterData>(File.ReadAllText(_file), FileOptions) ?? new ClusterData();
                 RecoverInterruptedProvisioning();
                 RecoverMlIndices();
+                Data.TransientSettings.Clear();
             }
         }
     }

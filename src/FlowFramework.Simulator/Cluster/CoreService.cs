@@ -151,7 +151,9 @@ internal sealed class CoreService(ClusterStore store)
             {
                 result[p.Id] = p.Body.DeepClone();
             }
-            if (id is not null && result.Count == 0)
+            // GetPipelineResponse / GetSearchPipelineResponse: not found (404, an empty object) whenever nothing matched,
+            // also for the list of all pipelines when there are none.
+            if (result.Count == 0)
             {
                 return OpResult.With(404, new JsonObject());
             }

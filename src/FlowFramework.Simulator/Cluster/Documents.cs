@@ -168,7 +168,18 @@ internal sealed class ClusterData
     public long SeqNo { get; set; }
     /// <summary>Models deleted recently, still seen by the connector's "models using it" search until a refresh.</summary>
     public List<DeletedModel> RecentlyDeletedModels { get; set; } = [];
+
+    /// <summary>Deleted agents the agent index has not refreshed away yet (DeleteAgentTransportAction sets no refresh policy).</summary>
+    public List<DeletedAgent> RecentlyDeletedAgents { get; set; } = [];
+
+    /// <summary>Dynamic cluster settings set with <c>PUT _cluster/settings</c> (flat keys, string values).</summary>
+    public Dictionary<string, string> PersistentSettings { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Transient ones: gone after a restart.</summary>
+    public Dictionary<string, string> TransientSettings { get; set; } = new(StringComparer.Ordinal);
 }
 
 /// <summary>A deleted model the model index has not refreshed away yet: its connector, and the source searches still return.</summary>
+internal sealed record DeletedAgent(string AgentId, long DeletedAt, JsonObject Source, string? Tenant = null);
+
 internal sealed record DeletedModel(string? ConnectorId, string ModelId, long DeletedAt, JsonObject? Source = null, string? Tenant = null);

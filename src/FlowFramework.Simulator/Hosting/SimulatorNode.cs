@@ -17,13 +17,14 @@ internal sealed class SimulatorNode
         Config = options.Config;
         Store = new ClusterStore(options.DataDir, options.Config);
         Pools = new NodeThreadPools(options.Processors, options.DeprovisionPoolSize);
-        var ml = _ml = new MlService(Store, options.MultiTenancy, holds);
+        var settings = new ClusterSettings(Store);
+        var ml = _ml = new MlService(Store, options.MultiTenancy, holds, settings);
         var core = new CoreService(Store);
         _flow = new FlowFrameworkPlugin(Store, ml, core, Pools, holds, options.MultiTenancy);
         Security = options.Security;
         Rest = new RestDispatcher(new Authenticator(options.Users, options.Security, TimeProvider.System), options.MultiTenancy, new NodeInfoHandlers(Store.NodeId, Pools),
             new FlowRestHandlers(_flow, new UseCaseCatalogue(), options.MultiTenancy),
-            new MlRestHandlers(ml, options.MultiTenancy), new CoreRestHandlers(core));
+            new MlRestHandlers(ml, options.MultiTenancy), new CoreRestHandlers(core), new ClusterSettingsHandlers(settings));
     }
 
     public SimConfig Config { get; }

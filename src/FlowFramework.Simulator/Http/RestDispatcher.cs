@@ -13,9 +13,11 @@ internal sealed class RestDispatcher
     private readonly FlowRestHandlers _flow;
     private readonly MlRestHandlers _ml;
     private readonly CoreRestHandlers _core;
+    private readonly ClusterSettingsHandlers _settings;
 
-    public RestDispatcher(Authenticator authenticator, bool multiTenancy, NodeInfoHandlers node, FlowRestHandlers flow, MlRestHandlers ml, CoreRestHandlers core)
+    public RestDispatcher(Authenticator authenticator, bool multiTenancy, NodeInfoHandlers node, FlowRestHandlers flow, MlRestHandlers ml, CoreRestHandlers core, ClusterSettingsHandlers settings)
     {
+        _settings = settings;
         _authenticator = authenticator;
         _multiTenancy = multiTenancy;
         _node = node;
@@ -95,6 +97,10 @@ internal sealed class RestDispatcher
         if (s[0] == "_nodes")
         {
             return _node.NodesInfo(req, s[1..]);
+        }
+        if (s.Length == 2 && s[0] == "_cluster" && s[1] == "settings")
+        {
+            return _settings.Handle(req);
         }
         if (s.Length == 2 && s[0] == "_cluster" && s[1] == "health" && req.Method == "GET")
         {

@@ -54,6 +54,11 @@ internal sealed partial class MlService
             }
             if (TenantMismatch(a.Tenant, tenant)) { return NoTenantAccess(); }
             store.Data.Agents.Remove(id);
+            if (store.Config.RefreshLagMs > 0)
+            {
+                // No refresh policy on the delete: searches (safe delete's among them) see the agent until the next refresh.
+                store.Data.RecentlyDeletedAgents.Add(new DeletedAgent(id, Ids.NowMs(), AgentSource(a), a.Tenant));
+            }
             store.Commit();
             return OpResult.Success(OpResult.DeleteResponse(AgentIndex, id, a.Version + 1, store.NextSeqNo(), found: true));
         }

@@ -196,7 +196,8 @@ internal sealed partial class MlService
         }
     }
 
-    /// <summary>DeleteModelTransportAction: a model whose document is in a deployed or deploying state is refused with 400.</summary>
+    /// <summary>DeleteModelTransportAction: a model whose document is in a deployed or deploying state is refused with 400;
+    /// with safe delete on, one that an agent or pipeline uses with 409 (MlSafeDelete.cs).</summary>
     public OpResult DeleteModel(string id, string? tenant, SimUser? caller)
     {
         if (Deny(caller, Permission.MlWrite, "models/delete") is { } d) { return d; }
@@ -211,6 +212,10 @@ internal sealed partial class MlService
             if (DeployedStates.Contains(m.State) || InUndeployLag(m, now))
             {
                 return OpResult.StatusError(400, "Model cannot be deleted in deploying or deployed state. Try undeploy model first then delete");
+            }
+            if (SafeDeleteRefusal(id) is { } inUse)
+            {
+                return inUse;
             }
             var source = ModelSource(m);
             store.Data.Models.Remove(id);

@@ -24,7 +24,7 @@ internal sealed partial class MlService
                     .Concat(store.Data.RecentlyDeletedModels.Where(d => d.Source is not null && Visible(d.Tenant)).Select(d => new SearchDoc(ModelIndex, d.ModelId, 1, 0, (JsonObject)d.Source!.DeepClone())))
                     .ToList(),
                 "model_groups" => store.Data.ModelGroups.Values.Where(g => Visible(g.Tenant)).Select(g => new SearchDoc(ModelGroupIndex, g.Id, g.Version, 0, GroupSource(g))).ToList(),
-                _ => store.Data.Agents.Values.Where(a => Visible(a.Tenant)).Select(a => new SearchDoc(AgentIndex, a.Id, a.Version, 0, AgentSource(a))).ToList(),
+                _ => AgentSearchDocs(Visible),
             };
         }
         var (index, mapping) = kind switch
@@ -37,10 +37,20 @@ internal sealed partial class MlService
         return SearchDsl.Search(query, new SearchRequest(index, mapping, docs, Versions: false));
     }
 
-    /// <summary>Forgets deleted models the model index has refreshed away (<c>refresh_lag_ms</c> after their delete).</summary>
+    /// <summary>What a search of the agent index sees (call under the store's gate): the agents, and the deleted ones not refreshed away yet.</summary>
+    private List<SearchDoc> AgentSearchDocs(Func<string?, bool> visible)
+    {
+        PurgeRefreshed(Ids.NowMs());
+        return store.Data.Agents.Values.Where(a => visible(a.Tenant)).Select(a => new SearchDoc(AgentIndex, a.Id, a.Version, 0, AgentSource(a)))
+            .Concat(store.Data.RecentlyDeletedAgents.Where(d => visible(d.Tenant)).Select(d => new SearchDoc(AgentIndex, d.AgentId, 1, 0, (JsonObject)d.Source.DeepClone())))
+            .ToList();
+    }
+
+    /// <summary>Forgets deleted models and agents their index has refreshed away (<c>refresh_lag_ms</c> after their delete).</summary>
     private void PurgeRefreshed(long now)
     {
         var lag = store.Config.RefreshLagMs;
         store.Data.RecentlyDeletedModels.RemoveAll(m => now - m.DeletedAt >= lag);
+        store.Data.RecentlyDeletedAgents.RemoveAll(a => now - a.DeletedAt >= lag);
     }
 }

@@ -7,7 +7,7 @@ using static System.FormattableString;
 namespace FlowFramework.Simulator.Ml;
 
 /// <summary>ML Commons: connectors, models, model groups and agents, with the dependency rules of §5.</summary>
-internal sealed partial class MlService(ClusterStore store, bool multiTenancy, IHoldPoints holds)
+internal sealed partial class MlService(ClusterStore store, bool multiTenancy, IHoldPoints holds, ClusterSettings settings)
 {
     private CancellationTokenSource _life = new();
 

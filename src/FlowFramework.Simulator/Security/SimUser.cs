@@ -15,6 +15,9 @@ internal enum Permission
 
     /// <summary><c>cluster:monitor/*</c> (the <c>cluster_monitor</c> action group): <c>GET /</c> and <c>GET _nodes</c>.</summary>
     ClusterMonitor,
+
+    /// <summary><c>cluster:admin/settings/update</c>: only <c>all_access</c> among the modelled roles.</summary>
+    ClusterSettings,
 }
 
 /// <summary>A basic-auth user with security-plugin roles (security's config/roles.yml).</summary>
@@ -53,6 +56,7 @@ internal sealed record SimUser(string Name, string Password, IReadOnlyList<strin
     private static bool RoleGrants(string role, Permission p) => role switch
     {
         "all_access" => true,
+        _ when p == Permission.ClusterSettings => false,
         // Both full-access roles list the cluster_monitor action group (cluster:monitor/*); the read-only ones do not.
         "flow_framework_full_access" => p is Permission.FlowRead or Permission.FlowWrite or Permission.ClusterMonitor,
         "flow_framework_read_access" => p is Permission.FlowRead,

@@ -193,6 +193,13 @@ namespace FlowFramework.Errors
                     }.Where(part => part is not null));
                     var action = failed.Count == 0 ? string.Empty
                         : "Read each leftover's Reason, fix the cause (a deployed model, a connector still used, missing ML Commons delete rights), then pipe the leftovers back: $left | Invoke-FlowDeprovision -Force. Raise -TimeoutSec or -MaxAttempts of Invoke-FlowDeprovision to wait longer.";
+                    if (report.AllowDeleteNeeded.Count > 0)
+                    {
+                        // A model its own pipeline uses (ML Commons' safe delete) goes only once the pipeline may go too.
+                        action = $"The workflow's pipeline(s) {string.Join(", ", report.AllowDeleteNeeded)} still use a model it created, and the cluster deletes a model no pipeline uses only (plugins.ml_commons.safe_delete_model). "
+                            + $"If they should go, run: $left | Invoke-FlowDeprovision -AllowDelete {string.Join(",", report.AllowDeleteNeeded.Select(QuoteIfNeeded))} -Force";
+                    }
+
                     if (missing.Count > 0)
                     {
                         action = (action + $" Resources that are gone block the workflow for good: once nothing else of it is left, clear its state with DELETE _plugins/_flow_framework/workflow/{result.WorkflowId}?clear_status=true (this also deletes the template).").Trim();
