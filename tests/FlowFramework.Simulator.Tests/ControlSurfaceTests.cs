@@ -25,7 +25,7 @@ public class ControlSurfaceTests
         Assert.True(last["end_ms"]!.GetValue<double>() - last["start_ms"]!.GetValue<double>() >= 45);
         Assert.False(last["client_disconnected"]!.GetValue<bool>());
         Assert.Null(last["disconnected_ms"]);
-        Assert.Equal(["method", "path", "query", "status", "start_ms", "end_ms", "user", "tenant", "client_disconnected", "disconnected_ms", "answered_ms", "raw_path", "fault"], last.AsObject().Select(kv => kv.Key));
+        Assert.Equal(["method", "path", "query", "status", "start_ms", "end_ms", "user", "tenant", "client_disconnected", "disconnected_ms", "answered_ms", "raw_path", "fault", "arrival"], last.AsObject().Select(kv => kv.Key));
         Assert.Equal($"{Wf}/{id}/_status", last["raw_path"]!.GetValue<string>());
         Assert.Null(last["fault"]);
         Assert.InRange(last["answered_ms"]!.GetValue<double>(), last["start_ms"]!.GetValue<double>() + 45, last["end_ms"]!.GetValue<double>());

@@ -14,13 +14,15 @@ internal sealed class SimulatorLayer
     private readonly SimulatorNode _node;
     private readonly RequestLog _log = new();
     private readonly FaultTable _faults = new();
+    private readonly SeededChoices _choices;
     private readonly ControlSurface _control;
 
-    public SimulatorLayer(SimulatorNode node, Gates gates, IEnumerable<FaultRule> faults)
+    public SimulatorLayer(SimulatorNode node, Gates gates, IEnumerable<FaultRule> faults, long? seed)
     {
         _node = node;
+        _choices = new SeededChoices(seed);
         foreach (var f in faults) { _faults.Add(f); }
-        _control = new ControlSurface(node, _log, _faults, gates);
+        _control = new ControlSurface(node, _log, _faults, gates, _choices);
     }
 
     public async Task HandleAsync(HttpContext ctx)
@@ -31,8 +33,15 @@ internal sealed class SimulatorLayer
             await (await _control.HandleAsync(ctx, path)).WriteAsync(ctx, ctx.RequestAborted);
             return;
         }
+        var key = _choices.Arrive(ctx.Request.Method, path, await BodyAsync(ctx));
+        if (_choices.Explicit)
+        {
+            // Seeded ids: what this request makes is named from the seed and the request, not from the order of arrival.
+            Cluster.Ids.Stream = new Cluster.IdStream($"{_choices.Seed}|{key.Text}");
+        }
         var entry = new RequestLogEntry
         {
+            Arrival = key.Arrival,
             Method = ctx.Request.Method,
             Path = path,
             Query = RequestLog.SafeQuery(ctx.Request.QueryString.HasValue ? ctx.Request.QueryString.Value![1..] : ""),
@@ -56,7 +65,8 @@ internal sealed class SimulatorLayer
             }
             var caller = await _node.Rest.AuthenticateAsync(ctx);
             entry.User = caller.User?.Name;
-            if (_faults.Match(ctx.Request.Method, path) is { } fault)
+            var seed = _choices.Seed;
+            if (_faults.Match(ctx.Request.Method, path, rule => SeededChoices.Roll(seed, rule, key)) is { } fault)
             {
                 entry.Fault = fault.Kind;
                 status = await ApplyFaultAsync(ctx, fault, entry);
@@ -74,6 +84,27 @@ internal sealed class SimulatorLayer
             entry.EndMs = RequestLog.EpochMs();
             _log.Add(entry);
         }
+    }
+
+    /// <summary>The request's body, kept readable for the node (what the seeded choices key on besides method and path).</summary>
+    private static async Task<byte[]> BodyAsync(HttpContext ctx)
+    {
+        if (ctx.Request.ContentLength == 0 || (ctx.Request.ContentLength is null && !ctx.Request.Headers.TransferEncoding.Any()))
+        {
+            return [];
+        }
+        ctx.Request.EnableBuffering();
+        using var buffer = new MemoryStream();
+        try
+        {
+            await ctx.Request.Body.CopyToAsync(buffer, ctx.RequestAborted);
+        }
+        catch (Exception ex) when ((ex is OperationCanceledException or IOException) && ctx.RequestAborted.IsCancellationRequested)
+        {
+            // The client left while sending; the node sees what arrived.
+        }
+        ctx.Request.Body.Position = 0;
+        return buffer.ToArray();
     }
 
     /// <summary>The request target's path as sent (without the query), for checking how a client escaped ids.</summary>
