@@ -27,11 +27,13 @@ internal sealed class SeededChoices
     private readonly Dictionary<UInt128, int> _arrivals = [];
     private long _seed;
     private bool _explicit;
+    private int _seedings;
 
     public SeededChoices(long? seed)
     {
         _seed = seed ?? Random.Shared.Next();
         _explicit = seed is not null;
+        _seedings = _explicit ? 1 : 0;
     }
 
     public long Seed { get { lock (_gate) { return _seed; } } }
@@ -46,6 +48,7 @@ internal sealed class SeededChoices
         {
             _seed = seed;
             _explicit = true;
+            _seedings++;
             _arrivals.Clear();
         }
     }
@@ -53,7 +56,19 @@ internal sealed class SeededChoices
     /// <summary>A node restart: arrivals count from 1 again; the seed stays.</summary>
     public void Reset()
     {
-        lock (_gate) { _arrivals.Clear(); }
+        lock (_gate)
+        {
+            _arrivals.Clear();
+            _seedings = _explicit ? 1 : 0;
+        }
+    }
+
+    /// <summary>What the ids a request makes are named from, or null when ids are random (no seed was given). Besides
+    /// the seed and the request's key it holds how often the seed was set since the node started, so a request repeated
+    /// after a re-seed never makes an id that is already taken (a restart empties the node, and counts from 1 again).</summary>
+    public string? IdStreamKey(RequestKey request)
+    {
+        lock (_gate) { return _explicit ? $"{_seed}|{_seedings}|{request.Text}" : null; }
     }
 
     /// <summary>Counts a request's arrival and answers its key.</summary>

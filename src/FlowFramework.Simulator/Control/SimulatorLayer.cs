@@ -34,10 +34,10 @@ internal sealed class SimulatorLayer
             return;
         }
         var key = _choices.Arrive(ctx.Request.Method, path, await BodyAsync(ctx));
-        if (_choices.Explicit)
+        if (_choices.IdStreamKey(key) is { } idKey)
         {
             // Seeded ids: what this request makes is named from the seed and the request, not from the order of arrival.
-            Cluster.Ids.Stream = new Cluster.IdStream($"{_choices.Seed}|{key.Text}");
+            Cluster.Ids.Stream = new Cluster.IdStream(idKey);
         }
         var entry = new RequestLogEntry
         {
