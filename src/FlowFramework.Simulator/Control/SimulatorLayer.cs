@@ -69,7 +69,9 @@ internal sealed class SimulatorLayer
             if (_faults.Match(ctx.Request.Method, path, rule => SeededChoices.Roll(seed, rule, key)) is { } fault)
             {
                 entry.Fault = fault.Kind;
-                status = await ApplyFaultAsync(ctx, fault, entry);
+                status = fault.Kind == "slow"
+                    ? await SlowAnswerAsync(ctx, caller, fault, entry)
+                    : await ApplyFaultAsync(ctx, fault, entry);
                 return;
             }
             status = await _node.Rest.HandleAsync(ctx, caller, ctx.RequestAborted);
@@ -116,6 +118,41 @@ internal sealed class SimulatorLayer
         return query < 0 ? raw : raw[..query];
     }
 
+    /// <summary>A <c>slow</c> fault: the node does the work and answers as always, but the answer is handed over a
+    /// byte at a time over the rule's <c>delay_ms</c> (a slow link or proxy). It is complete only with its last byte.</summary>
+    private async Task<int> SlowAnswerAsync(HttpContext ctx, Caller caller, FaultRule fault, RequestLogEntry entry)
+    {
+        var original = ctx.Response.Body;
+        using var answer = new MemoryStream();
+        ctx.Response.Body = answer;
+        int status;
+        try
+        {
+            status = await _node.Rest.HandleAsync(ctx, caller, ctx.RequestAborted);
+        }
+        finally
+        {
+            ctx.Response.Body = original;
+        }
+        var bytes = answer.ToArray();
+        // In pieces of a byte or more, one every 10 ms or so, over delay_ms in all.
+        var pieces = Math.Clamp(fault.DelayMs / 10, 1, Math.Max(1, bytes.Length));
+        var size = (bytes.Length + pieces - 1) / pieces;
+        var pause = Math.Max(1, fault.DelayMs / pieces);
+        for (var at = 0; at < bytes.Length; at += size)
+        {
+            var piece = Math.Min(size, bytes.Length - at);
+            if (at + piece == bytes.Length)
+            {
+                entry.AnsweredMs = RequestLog.EpochMs();
+            }
+            await original.WriteAsync(bytes.AsMemory(at, piece), ctx.RequestAborted);
+            await original.FlushAsync(ctx.RequestAborted);
+            await Task.Delay(pause, ctx.RequestAborted);
+        }
+        return status;
+    }
+
     private static async Task<int> ApplyFaultAsync(HttpContext ctx, FaultRule fault, RequestLogEntry entry)
     {
         switch (fault.Kind)
@@ -124,25 +161,6 @@ internal sealed class SimulatorLayer
                 entry.Aborted = true;
                 ctx.Abort();
                 return 0;
-            case "slow":
-                {
-                    ctx.Response.StatusCode = 200;
-                    ctx.Response.ContentType = "application/json; charset=UTF-8";
-                    var bytes = Encoding.UTF8.GetBytes("{\"acknowledged\":true}");
-                    var pause = Math.Max(1, fault.DelayMs / bytes.Length);
-                    for (var i = 0; i < bytes.Length; i++)
-                    {
-                        if (i == bytes.Length - 1)
-                        {
-                            // The answer is complete only with its last byte.
-                            entry.AnsweredMs = RequestLog.EpochMs();
-                        }
-                        await ctx.Response.Body.WriteAsync(new[] { bytes[i] }, ctx.RequestAborted);
-                        await ctx.Response.Body.FlushAsync(ctx.RequestAborted);
-                        await Task.Delay(pause, ctx.RequestAborted);
-                    }
-                    return 200;
-                }
             case "malformed":
                 await new SimResponse { Status = 200, Text = "{\"workflow_id\": \"", ContentType = "application/json; charset=UTF-8" }.WriteAsync(ctx, ctx.RequestAborted);
                 return 200;
