@@ -162,6 +162,7 @@ function Invoke-Test {
     if (Test-Path -LiteralPath $results) { Remove-Item -LiteralPath $results -Recurse -Force }
     $summary = [System.Collections.Generic.List[object]]::new()
     $failedRunners = [System.Collections.Generic.List[string]]::new()
+    $soakNote = $null
 
     if (-not $SkipXunit) {
         foreach ($project in 'FlowFramework.Engine.Tests', 'FlowFramework.Tests', 'FlowFramework.Simulator.Tests') {
@@ -205,6 +206,7 @@ function Invoke-Test {
         if (Test-Path -LiteralPath $report) {
             $soak = Get-Content -LiteralPath $report -Raw | ConvertFrom-Json
             $summary.Add([pscustomobject]@{ Runner = 'Soak (60 s, seed 1)'; Passed = [int]$soak.Passed; Failed = [int]$soak.Failed; Skipped = 0 })
+            $soakNote = "Soak: $($soak.workflows) workflows in $($soak.rounds) rounds, $($soak.faults_injected) faults injected, $($soak.seconds) s (seed $($soak.seed), fault decisions digest $($soak.fault_decisions.digest))"
             if ($exit -ne 0 -and [int]$soak.Failed -eq 0) { $failedRunners.Add("Soak (exit $exit)") }
         }
         else {
@@ -216,6 +218,7 @@ function Invoke-Test {
     foreach ($row in $summary) {
         Write-Host ('{0,-32} {1,5} passed, {2,3} failed, {3,3} skipped' -f $row.Runner, $row.Passed, $row.Failed, $row.Skipped)
     }
+    if ($soakNote) { Write-Host $soakNote }
     foreach ($runner in $failedRunners) { Write-Host "runner failed without a test failure: $runner" }
     $passed = ($summary | Measure-Object Passed -Sum).Sum
     $failed = ($summary | Measure-Object Failed -Sum).Sum

@@ -25,7 +25,7 @@ public class ControlSurfaceTests
         Assert.True(last["end_ms"]!.GetValue<double>() - last["start_ms"]!.GetValue<double>() >= 45);
         Assert.False(last["client_disconnected"]!.GetValue<bool>());
         Assert.Null(last["disconnected_ms"]);
-        Assert.Equal(["method", "path", "query", "status", "start_ms", "end_ms", "user", "tenant", "client_disconnected", "disconnected_ms", "answered_ms", "raw_path", "fault"], last.AsObject().Select(kv => kv.Key));
+        Assert.Equal(["method", "path", "query", "status", "start_ms", "end_ms", "user", "tenant", "client_disconnected", "disconnected_ms", "answered_ms", "raw_path", "fault", "arrival"], last.AsObject().Select(kv => kv.Key));
         Assert.Equal($"{Wf}/{id}/_status", last["raw_path"]!.GetValue<string>());
         Assert.Null(last["fault"]);
         Assert.InRange(last["answered_ms"]!.GetValue<double>(), last["start_ms"]!.GetValue<double>() + 45, last["end_ms"]!.GetValue<double>());
@@ -40,13 +40,14 @@ public class ControlSurfaceTests
     public async Task The_log_says_when_an_answer_was_handed_over()
     {
         await using var sim = await StartAsync();
+        Assert.Equal(200, (await sim.SendAsync("PUT", "/slow")).Status);
         await sim.PostAsync("/_simulator/faults", new JsonObject { ["path"] = "^/slow$", ["kind"] = "slow", ["count"] = 1, ["delay_ms"] = 200 });
         await sim.PostAsync("/_simulator/faults", new JsonObject { ["path"] = "^/reset$", ["kind"] = "reset", ["count"] = 1 });
         Assert.Equal(200, (await sim.GetAsync("/slow")).Status);
         await Assert.ThrowsAsync<HttpRequestException>(() => sim.Client.GetAsync("/reset"));
         var log = await sim.RequestsAsync();
-        var slow = log.Single(e => e["path"]!.GetValue<string>() == "/slow");
-        // 21 bytes dribbled over 200 ms: the answer is complete only with the last one.
+        var slow = log.Single(e => e["path"]!.GetValue<string>() == "/slow" && e["method"]!.GetValue<string>() == "GET");
+        // The node's answer dribbled over 200 ms: it is complete only with the last piece.
         Assert.InRange(slow["answered_ms"]!.GetValue<double>() - slow["start_ms"]!.GetValue<double>(), 150, double.MaxValue);
         Assert.True(slow["answered_ms"]!.GetValue<double>() <= slow["end_ms"]!.GetValue<double>());
         var reset = await sim.WaitForRequestAsync(e => e["path"]!.GetValue<string>() == "/reset");

@@ -24,7 +24,9 @@ internal static class Chaos
         ["deploy_lag_ms"] = rng.Next(2) == 0 ? 0 : rng.Next(100, 2000),
     };
 
-    /// <summary>Two to five fault rules: 429/503 with and without Retry-After, 500, resets, slow and truncated bodies.</summary>
+    /// <summary>Two to five fault rules: 429/503 with and without Retry-After, 500, resets, slow and truncated bodies.
+    /// Rate-based only: the seeded simulator decides a rate per request, while a count is used up in arrival order,
+    /// which the interleaving of the pipelines decides.</summary>
     public static List<JsonObject> Faults(Random rng)
     {
         var rules = new List<JsonObject>();
@@ -42,7 +44,6 @@ internal static class Chaos
                 _ => "malformed",
             };
             var rule = new JsonObject { ["method"] = method, ["path"] = path, ["kind"] = kind, ["rate"] = Math.Round(0.05 + (rng.NextDouble() * 0.25), 2) };
-            if (rng.Next(2) == 0) { rule["count"] = rng.Next(1, 12); }
             if (kind is "429" or "503" && rng.Next(2) == 0) { rule["retry_after_seconds"] = rng.Next(0, 3); }
             if (kind == "slow") { rule["delay_ms"] = rng.Next(100, 1500); }
             // A HEAD answer has no body to be slow or malformed in.

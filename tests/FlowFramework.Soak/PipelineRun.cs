@@ -20,6 +20,9 @@ internal sealed class PipelineOutcome
     public bool Stopped { get; set; }
     public TimeSpan? StopTook { get; set; }
     public bool Hung { get; set; }
+
+    /// <summary>From the start of the pipeline to its end (or its stop).</summary>
+    public TimeSpan Elapsed { get; set; }
 }
 
 /// <summary>
@@ -35,6 +38,7 @@ internal static class PipelineRun
     public static async Task<PipelineOutcome> RunAsync(InitialSessionState state, object connection, PipelinePlan plan, TimeSpan watchdog)
     {
         var outcome = new PipelineOutcome { Plan = plan };
+        var started = Stopwatch.StartNew();
         using var runspace = RunspaceFactory.CreateRunspace(state);
         runspace.Open();
         using var ps = PowerShell.Create();
@@ -69,6 +73,7 @@ internal static class PipelineRun
             ps.Stop();
         }
 
+        outcome.Elapsed = started.Elapsed;
         try
         {
             ps.EndInvoke(handle);

@@ -12,21 +12,27 @@ using static System.FormattableString;
 // pipelines are stopped with Ctrl+C; each round is checked from the simulator's request log and final state.
 //
 //   FlowFramework.Soak --module <FlowFramework.psd1> --simulator <FlowFramework.Simulator.dll>
-//                      [--seed N] [--seconds N] [--upstream DIR] [--report FILE]
+//                      [--seed N] [--seconds N] [--min-workflows N] [--upstream DIR] [--report FILE]
 //
-// Every choice (shapes, faults, lags, pipelines, -AllowDelete subsets, stops) comes from the seed; which requests a
-// rate-based fault hits and how concurrent requests interleave depend on timing, as on a real cluster.
+// Rounds start until --seconds have passed and at least --min-workflows (default 300) workflows were covered; a round
+// that has started runs to its end, so a run lasts a little longer than --seconds.
+//
+// Every choice (shapes, faults, lags, pipelines, -AllowDelete subsets, stops) comes from the seed, and the simulator is
+// seeded too (a seed per round, set right before the deprovisioning): its ids, and which request of each workflow a
+// rate-based fault hits, do not depend on how concurrent requests interleave. What still varies from run to run is
+// timing: how often the module re-sends while a lag clears, and how far a pipeline got when Ctrl+C came (see README).
 var options = SoakOptions.Parse(args);
 var soak = new Soak(options);
 return await soak.RunAsync();
 
-internal sealed record SoakOptions(string Module, string Simulator, int Seed, TimeSpan Duration, string? Upstream, string? Report)
+internal sealed record SoakOptions(string Module, string Simulator, int Seed, TimeSpan Duration, int MinWorkflows, string? Upstream, string? Report)
 {
     public static SoakOptions Parse(string[] args)
     {
         string? module = null, simulator = null, upstream = null, report = null;
         var seed = 1;
         var seconds = 60;
+        var minWorkflows = 300;
         for (var i = 0; i < args.Length; i++)
         {
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -36,6 +42,7 @@ internal sealed record SoakOptions(string Module, string Simulator, int Seed, Ti
                 case "--simulator": simulator = Next(); break;
                 case "--seed": seed = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--seconds": seconds = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--min-workflows": minWorkflows = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--upstream": upstream = Next(); break;
                 case "--report": report = Next(); break;
                 default: throw new ArgumentException($"unknown option {args[i]}");
@@ -44,7 +51,7 @@ internal sealed record SoakOptions(string Module, string Simulator, int Seed, Ti
         return new SoakOptions(
             module ?? throw new ArgumentException("--module is required"),
             simulator ?? throw new ArgumentException("--simulator is required"),
-            seed, TimeSpan.FromSeconds(seconds), upstream, report);
+            seed, TimeSpan.FromSeconds(seconds), minWorkflows, upstream, report);
     }
 }
 
@@ -99,17 +106,32 @@ internal sealed partial class Soak(SoakOptions options)
     private readonly Dictionary<string, int> _errorIds = new(StringComparer.Ordinal);
     private int _maxClientInFlight, _maxServerInFlight;
     private int _approximate;
+    private readonly List<string> _decisions = new();
+    private readonly List<string> _workflowIds = new();
+    private readonly Dictionary<string, Dictionary<string, int>> _faultsByShape = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, TimeSpan> _phases = new(StringComparer.Ordinal);
+    private readonly Stopwatch _phase = new();
+
+    /// <summary>Ends the phase under way (its time added to <paramref name="name"/>) and starts the next.</summary>
+    private void Phase(string name)
+    {
+        _phases[name] = _phases.GetValueOrDefault(name) + _phase.Elapsed;
+        _phase.Restart();
+    }
 
     public async Task<int> RunAsync()
     {
         var shapes = new Shapes(options.Upstream);
         Console.WriteLine(Invariant($"soak: seed {options.Seed}, {options.Duration.TotalSeconds:0} s, upstream: {(shapes.UpstreamTemplates > 0 ? $"{shapes.UpstreamTemplates} templates and {shapes.UseCases} use cases" : "absent, generated shapes only")}"));
-        // Upstream defaults for a 2-processor node (deprovision pool max 4, so a cap of 3); the server's pauses shortened.
-        _sim = await SimulatorHost.StartAsync(options.Simulator, new[] { "--step-pause-ms", "5", "--pass-pause-ms", "50", "--provision-delay-ms", "1" });
+        // Upstream defaults for an 8-processor node (deprovision pool max 7, so a cap of 6; -ThrottleLimit goes up to 10,
+        // beyond it); the server's pauses shortened. With a 2-processor node's cap of 3 the connection was the soak's
+        // bottleneck: every Ctrl+C keeps the slots of its unanswered deprovisions for as long as the server may still
+        // run them, so a round's other pipelines waited for most of it.
+        _sim = await SimulatorHost.StartAsync(options.Simulator, new[] { "--step-pause-ms", "5", "--pass-pause-ms", "50", "--provision-delay-ms", "1", "--processors", "8", "--seed", options.Seed.ToString(CultureInfo.InvariantCulture) });
         try
         {
             await SetUpAsync();
-            while (_clock.Elapsed < options.Duration)
+            while (_clock.Elapsed < options.Duration || _workflows < options.MinWorkflows)
             {
                 _rounds++;
                 await RoundAsync(shapes);
@@ -152,14 +174,15 @@ internal sealed partial class Soak(SoakOptions options)
     private async Task RoundAsync(Shapes shapes)
     {
         var round = _rounds;
+        _phase.Restart();
         var lags = Chaos.Lags(_rng);
         await _sim.ControlAsync("PUT", "/_simulator/config", lags);
 
         // 1. Workflows of mixed shapes, provisioned to the end (deprovisioning while provisioning runs is racy on the server).
-        var count = _rng.Next(30, 60);
+        var count = _rng.Next(100, 160);
         var picked = Enumerable.Range(0, count).Select(i => shapes.Pick(_rng, Invariant($"s{options.Seed}-r{round}-w{i}"))).ToList();
         var workflows = new List<Wf>();
-        using (var gate = new SemaphoreSlim(8))
+        using (var gate = new SemaphoreSlim(12))
         {
             var made = await Task.WhenAll(picked.Select(async shape =>
             {
@@ -170,6 +193,7 @@ internal sealed partial class Soak(SoakOptions options)
             workflows.AddRange(made.OfType<Wf>());
         }
         _workflows += workflows.Count;
+        Phase("provision");
         foreach (var wf in workflows)
         {
             _shapes[wf.Shape] = _shapes.GetValueOrDefault(wf.Shape) + 1;
@@ -189,16 +213,21 @@ internal sealed partial class Soak(SoakOptions options)
         // 2. Pipelines sharing the connection: random partitions, repeats in the input, path-injection ids, -AllowDelete subsets.
         var plans = PlanPipelines(round, workflows);
         _pipelines += plans.Count;
+        Phase("bystanders");
 
         // 3. Faults on; run; faults off; wait until the server has finished what the clients left behind.
         await _sim.ControlAsync("DELETE", "/_simulator/requests");
+        await _sim.ControlAsync("PUT", "/_simulator/config", new JsonObject { ["seed"] = _rng.Next() });
         foreach (var rule in Chaos.Faults(_rng)) { await _sim.ControlAsync("POST", "/_simulator/faults", rule); }
         var outcomes = await Task.WhenAll(plans.Select(p => PipelineRun.RunAsync(_state, _connection, p, Watchdog(p))));
+        Phase("pipelines");
         await _sim.ControlAsync("DELETE", "/_simulator/faults");
         await _sim.ControlAsync("PUT", "/_simulator/config", new JsonObject { ["undeploy_lag_ms"] = 0, ["refresh_lag_ms"] = 0, ["deploy_lag_ms"] = 0, ["state_write_lag_ms"] = 0 });
         var idle = await _sim.WaitPoolIdleAsync(TimeSpan.FromSeconds(90));
+        Phase("pool idle");
         await Task.Delay(lags["state_write_lag_ms"]!.GetValue<int>() + 300); // partial state writes still on their way
         var log = await _sim.RequestLogAsync();
+        Phase("state writes");
 
         // 4. Checks.
         CheckHangs(outcomes, idle);
@@ -206,7 +235,9 @@ internal sealed partial class Soak(SoakOptions options)
         CheckRequests(workflows, plans, log);
         await CheckEndStatesAsync(workflows, outcomes, bystanders);
         CheckStops(outcomes);
+        Phase("checks");
         if (outcomes.Any(o => o.Stopped)) { await CheckThreadsAsync(); }
+        Phase("threads");
         if (!idle)
         {
             // A hung node stays hung (as a real one does until it restarts): reset it so later rounds count on their own.
@@ -214,6 +245,7 @@ internal sealed partial class Soak(SoakOptions options)
             await _sim.SendAsync("PUT", "/" + Shapes.SourceIndex, new JsonObject());
         }
 
+        RecordFaults(round, workflows, log);
         _requests += log.Count;
         _deprovisionPosts += log.Count(IsDeprovision);
         foreach (var fault in log.Select(e => e["fault"]?.GetValue<string>()).OfType<string>())
@@ -221,8 +253,42 @@ internal sealed partial class Soak(SoakOptions options)
             _faults++;
             _faultKinds[fault] = _faultKinds.GetValueOrDefault(fault) + 1;
         }
-        Console.WriteLine(Invariant($"round {round}: {workflows.Count} workflows ({workflows.Count(w => w.Control)} left alone), {plans.Count} pipelines, {outcomes.Count(o => o.Stopped)} stopped, {log.Count} requests, {log.Count(e => e["fault"] is not null)} faulted, {_clock.Elapsed.TotalSeconds:0} s"));
+        Console.WriteLine(Invariant($"round {round}: {workflows.Count} workflows ({workflows.Count(w => w.Control)} left alone), {plans.Count} pipelines, {outcomes.Count(o => o.Stopped)} stopped, {log.Count} requests, {log.Count(e => e["fault"] is not null)} faulted, slowest pipeline {outcomes.Max(o => o.Elapsed.TotalSeconds):0.0} s, {_clock.Elapsed.TotalSeconds:0} s"));
     }
+
+    /// <summary>
+    /// The round's fault decisions, as the simulator took them (each faulted request: method, path as sent, which
+    /// arrival of that request it was, and the fault), and the faults per kind per workflow shape. With the seeded
+    /// simulator the ids and the decisions are the same in two runs of one seed, up to what timing changes.
+    /// </summary>
+    private void RecordFaults(int round, List<Wf> workflows, List<JsonObject> log)
+    {
+        var owner = new Dictionary<string, Wf>(StringComparer.Ordinal);
+        foreach (var wf in workflows)
+        {
+            owner[wf.Id] = wf;
+            foreach (var r in wf.Provisioned) { owner.TryAdd(r.Id, wf); }
+        }
+        foreach (var e in log.Where(e => e["fault"] is not null))
+        {
+            var method = e["method"]!.GetValue<string>();
+            var raw = e["raw_path"]!.GetValue<string>();
+            var fault = e["fault"]!.GetValue<string>();
+            var arrival = e["arrival"]!.GetValue<int>();
+            _decisions.Add(Invariant($"{round:D4}\t{method}\t{raw}\t{arrival}\t{fault}"));
+            var id = WorkflowPath().Match(raw) is { Success: true } m ? m.Groups[1].Value
+                : ResourcePath().Match(raw) is { Success: true } rm ? rm.Groups[2].Value
+                : raw.Length > 1 && raw.IndexOf('/', 1) < 0 ? raw[1..] : "";
+            var shape = owner.TryGetValue(Uri.UnescapeDataString(id), out var wf) ? wf.Shape : "(no workflow: injected id or search)";
+            var kinds = _faultsByShape.TryGetValue(shape, out var k) ? k : _faultsByShape[shape] = new Dictionary<string, int>(StringComparer.Ordinal);
+            kinds[fault] = kinds.GetValueOrDefault(fault) + 1;
+        }
+        _workflowIds.AddRange(workflows.Select(w => w.Id));
+    }
+
+    /// <summary>A short SHA-256 of lines, in ordinal order (the log's order is the order requests ended).</summary>
+    private static string DigestOf(IEnumerable<string> lines) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(string.Join("\n", lines.Order(StringComparer.Ordinal)))))[..16];
 
     /// <summary>
     /// The longest a pipeline may take without hanging: its workflows in turns of at most the cap, each run within its
@@ -278,12 +344,20 @@ internal sealed partial class Soak(SoakOptions options)
 
     private List<PipelinePlan> PlanPipelines(int round, List<Wf> workflows)
     {
-        var k = _rng.Next(2, 6);
+        var k = _rng.Next(3, 8);
+        // Each pipeline's -ThrottleLimit first, then a share of the workflows in proportion to it (which ones, at
+        // random): a round lasts as long as its slowest pipeline, and one with -ThrottleLimit 1 and a third of the
+        // workflows would run alone long after the others ended.
+        var throttles = Enumerable.Range(0, k).Select(_ => _rng.Next(1, 11)).ToArray();
         var inputs = Enumerable.Range(0, k).Select(_ => new List<string>()).ToList();
-        foreach (var wf in workflows.Where(w => !w.Control))
+        var mixed = workflows.Where(w => !w.Control).OrderBy(_ => _rng.Next()).ToList();
+        var total = throttles.Sum();
+        for (int i = 0, p = 0, upTo = 0; i < mixed.Count; i++)
         {
-            wf.Pipeline = _rng.Next(k);
-            inputs[wf.Pipeline].Add(wf.Id);
+            // Pipeline p takes the workflows up to its cumulative share of the throttles.
+            while (p < k - 1 && i >= (upTo = (int)Math.Round(mixed.Count * throttles.Take(p + 1).Sum() / (double)total))) { p++; }
+            mixed[i].Pipeline = p;
+            inputs[p].Add(mixed[i].Id);
         }
         var plans = new List<PipelinePlan>();
         for (var p = 0; p < k; p++)
@@ -312,7 +386,7 @@ internal sealed partial class Soak(SoakOptions options)
             };
             if (_rng.Next(5) == 0) { allow = allow.Append("nomatch-*").ToArray(); }
             int? stop = _rng.Next(4) == 0 ? _rng.Next(100, 4000) : null;
-            plans.Add(new PipelinePlan(p, input, allow, _rng.Next(1, 9), _rng.Next(2, 6), _rng.Next(5, 16), stop));
+            plans.Add(new PipelinePlan(p, input, allow, throttles[p], _rng.Next(2, 6), _rng.Next(5, 16), stop));
         }
         return plans;
     }
@@ -661,6 +735,16 @@ internal sealed partial class Soak(SoakOptions options)
             ["deprovision_posts"] = _deprovisionPosts,
             ["faults_injected"] = _faults,
             ["fault_kinds"] = ToJson(_faultKinds),
+            ["faults_by_shape"] = new JsonObject(_faultsByShape.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)ToJson(kv.Value)))),
+            ["fault_decisions"] = new JsonObject
+            {
+                ["count"] = _decisions.Count,
+                ["digest"] = DigestOf(_decisions),
+                ["first_arrivals"] = _decisions.Count(d => d.Split('\t')[3] == "1"),
+                ["first_arrivals_digest"] = DigestOf(_decisions.Where(d => d.Split('\t')[3] == "1")),
+            },
+            ["workflow_ids_digest"] = DigestOf(_workflowIds),
+            ["seconds_per_phase"] = new JsonObject(_phases.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)Math.Round(kv.Value.TotalSeconds, 1)))),
             ["max_in_flight_client"] = _maxClientInFlight,
             ["max_in_flight_server"] = _maxServerInFlight,
             ["cap"] = _cap,
@@ -673,8 +757,15 @@ internal sealed partial class Soak(SoakOptions options)
             ["Passed"] = passed,
             ["Failed"] = failed,
         };
+        if (options.Report is not null)
+        {
+            // Every decision, one a line, to diff two runs of one seed.
+            File.WriteAllLines(Path.ChangeExtension(options.Report, ".faults.tsv"), _decisions.Order(StringComparer.Ordinal));
+        }
         if (options.Report is not null) { File.WriteAllText(options.Report, json.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping })); }
         Console.WriteLine(Invariant($"soak: {_rounds} rounds, {_workflows} workflows, {_pipelines} pipelines, {_stops} stopped (worst Stop() {_worstStopMs:0} ms), {_requests} requests, {_faults} faults injected, in {elapsed.TotalSeconds:0} s"));
+        Console.WriteLine(Invariant($"soak: seed {options.Seed}: {_decisions.Count} fault decisions (digest {DigestOf(_decisions)}), workflow ids digest {DigestOf(_workflowIds)}"));
+        Console.WriteLine("soak: time per phase: " + string.Join(", ", _phases.Select(kv => Invariant($"{kv.Key} {kv.Value.TotalSeconds:0.0} s"))));
         foreach (var line in _checks.Lines()) { Console.WriteLine(line); }
         foreach (var f in _checks.Failures.Take(40)) { Console.WriteLine("  " + f); }
         Console.WriteLine(Invariant($"soak: {passed} passed, {failed} failed"));

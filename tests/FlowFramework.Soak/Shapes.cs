@@ -8,7 +8,8 @@ internal sealed record WorkflowShape(string Name, string Query, JsonNode Body);
 /// <summary>
 /// Mixed workflow shapes: generated ones (every step the module knows, in random combinations), the upstream sample
 /// templates and the built-in use cases from ../shared/flow-framework/upstream when it is there. Index, pipeline and
-/// model group names are made unique per workflow, so copies never collide.
+/// model group names are made unique per workflow, so copies never collide, and so is the template's name: every create
+/// body differs, which gives each workflow the same id in every run of a seeded simulator.
 /// </summary>
 internal sealed class Shapes
 {
@@ -176,6 +177,10 @@ internal sealed class Shapes
                 }
             }
         }
+        if (template is JsonObject named && named["name"] is JsonValue title && title.TryGetValue<string>(out var t))
+        {
+            named["name"] = t + " " + suffix;
+        }
         var text = template.ToJsonString();
         foreach (var name in names.OrderByDescending(n => n.Length))
         {
@@ -196,7 +201,7 @@ internal sealed class Shapes
         };
         foreach (var (key, value) in defaults)
         {
-            if (key is "create_index.name" or "create_ingest_pipeline.pipeline_id" or "create_search_pipeline.pipeline_id" && value is JsonValue v)
+            if (key is "create_index.name" or "create_ingest_pipeline.pipeline_id" or "create_search_pipeline.pipeline_id" or "template.name" && value is JsonValue v)
             {
                 body[key] = v.GetValue<string>() + "-" + suffix;
             }

@@ -7,7 +7,7 @@ namespace FlowFramework.Simulator.Control;
 
 /// <summary>The <c>/_simulator/...</c> endpoints: request log, reset, run-time config, faults, gates and expiring AWS
 /// session tokens. No auth, not logged.</summary>
-internal sealed class ControlSurface(SimulatorNode node, RequestLog log, FaultTable faults, Gates gates)
+internal sealed class ControlSurface(SimulatorNode node, RequestLog log, FaultTable faults, Gates gates, SeededChoices choices)
 {
     private static readonly JsonObject Acknowledged = new() { ["acknowledged"] = true };
 
@@ -39,6 +39,7 @@ internal sealed class ControlSurface(SimulatorNode node, RequestLog log, FaultTa
                 node.Reset();
                 log.Clear();
                 faults.Clear();
+                choices.Reset();
                 return SimResponse.Ok(Acknowledged.DeepClone());
             case ("/_simulator/workflows", "POST"):
                 try
@@ -53,7 +54,7 @@ internal sealed class ControlSurface(SimulatorNode node, RequestLog log, FaultTa
             case ("/_simulator/clearings", "GET"):
                 return SimResponse.Ok(node.Clearings());
             case ("/_simulator/config", "GET"):
-                return SimResponse.Ok(node.Config.ToJson());
+                return SimResponse.Ok(Config());
             case ("/_simulator/pools", "GET"):
                 return SimResponse.Ok(new JsonObject
                 {
@@ -65,8 +66,20 @@ internal sealed class ControlSurface(SimulatorNode node, RequestLog log, FaultTa
                     },
                 });
             case ("/_simulator/config", "PUT"):
-                if (body is not JsonObject update) { return Error("body must be a JSON object"); }
-                return node.Config.Apply(update) is { } error ? Error(error) : SimResponse.Ok(node.Config.ToJson());
+                {
+                    if (body is not JsonObject update) { return Error("body must be a JSON object"); }
+                    update = (JsonObject)update.DeepClone();
+                    long? seed = null;
+                    if (update.ContainsKey("seed"))
+                    {
+                        if (Common.Json.AsInt(update["seed"]) is not { } n || n < 0) { return Error("[seed] must be a non-negative integer"); }
+                        seed = n;
+                        update.Remove("seed");
+                    }
+                    if (node.Config.Apply(update) is { } error) { return Error(error); }
+                    if (seed is { } s) { choices.Reseed(s); }
+                    return SimResponse.Ok(Config());
+                }
             case ("/_simulator/faults", "GET"):
                 return SimResponse.Ok(faults.ToJson());
             case ("/_simulator/faults", "POST"):
@@ -118,6 +131,15 @@ internal sealed class ControlSurface(SimulatorNode node, RequestLog log, FaultTa
             default:
                 return SimResponse.With(404, new JsonObject { ["error"] = $"unknown simulator endpoint {method} /_simulator/gates{rest}" });
         }
+    }
+
+    /// <summary>The run-time settings with the seed (and whether it was given, which makes the ids seeded too).</summary>
+    private JsonObject Config()
+    {
+        var config = node.Config.ToJson();
+        config["seed"] = choices.Seed;
+        config["seeded_ids"] = choices.Explicit;
+        return config;
     }
 
     private static SimResponse Error(string message) => SimResponse.With(400, new JsonObject { ["error"] = message });

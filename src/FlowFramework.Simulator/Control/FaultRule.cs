@@ -76,38 +76,50 @@ internal sealed class FaultRule
     }
 }
 
-/// <summary>The faults in force; the first rule that matches a request (and still has count left) applies.</summary>
+/// <summary>The faults in force; the first rule that matches a request (and still has count left) applies. A rule's
+/// rate is decided per request by <see cref="SeededChoices.Roll"/>, from the seed, the rule (its definition and the
+/// order it was added in since the table was last cleared) and the request's key, so the same requests are hit in
+/// every run with the same seed. A count is used up in arrival order.</summary>
 internal sealed class FaultTable
 {
-    private readonly List<FaultRule> _rules = [];
+    private readonly List<(FaultRule Rule, string Key)> _rules = [];
+    private int _added;
 
     public void Add(FaultRule rule)
     {
-        lock (_rules) { _rules.Add(rule); }
+        lock (_rules)
+        {
+            var definition = rule.ToJson();
+            definition.Remove("count");
+            _rules.Add((rule, $"{++_added} {definition.ToJsonString()}"));
+        }
     }
 
     public void Clear()
     {
-        lock (_rules) { _rules.Clear(); }
+        lock (_rules)
+        {
+            _rules.Clear();
+            _added = 0;
+        }
     }
 
-    public FaultRule? Match(string method, string path)
+    /// <summary>The rule that answers the request, if any; <paramref name="roll"/> gives a rule's number in [0, 1) for
+    /// this request (the rule hits when it is below its rate).</summary>
+    public FaultRule? Match(string method, string path, Func<string, double> roll)
     {
         lock (_rules)
         {
-            foreach (var rule in _rules)
+            foreach (var (rule, key) in _rules)
             {
                 if (rule.Method is not null && !string.Equals(rule.Method, method, StringComparison.OrdinalIgnoreCase)) { continue; }
                 if (!rule.PathRegex.IsMatch(path)) { continue; }
-                if (rule.Rate is { } rate && Random.Shared.NextDouble() >= rate) { continue; }
-                if (rule.Count is { } count)
-                {
-                    if (count <= 0) { continue; }
-                    rule.Count = count - 1;
-                }
+                if (rule.Count is <= 0) { continue; }
+                if (rule.Rate is { } rate && roll(key) >= rate) { continue; }
+                if (rule.Count is { } count) { rule.Count = count - 1; }
                 return rule;
             }
-            _rules.RemoveAll(r => r.Count is <= 0);
+            _rules.RemoveAll(r => r.Rule.Count is <= 0);
             return null;
         }
     }
@@ -117,7 +129,7 @@ internal sealed class FaultTable
         lock (_rules)
         {
             var a = new JsonArray();
-            foreach (var r in _rules.Where(r => r.Count is null or > 0)) { a.Add(r.ToJson()); }
+            foreach (var (r, _) in _rules.Where(r => r.Rule.Count is null or > 0)) { a.Add(r.ToJson()); }
             return a;
         }
     }

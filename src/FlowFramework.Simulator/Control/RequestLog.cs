@@ -34,6 +34,10 @@ internal sealed class RequestLogEntry
     /// <summary>The injected fault that answered instead of the node (429, 503, 500, reset, slow, malformed), else null.</summary>
     public string? Fault { get; set; }
 
+    /// <summary>Which arrival of the same method, path and body this is (from 1, since the seed was set or the node
+    /// restarted): with the seed, what a rate fault's decision and seeded ids depend on.</summary>
+    public int Arrival { get; init; }
+
     public JsonObject ToJson() => new()
     {
         ["method"] = Method,
@@ -49,6 +53,7 @@ internal sealed class RequestLogEntry
         ["answered_ms"] = AnsweredMs,
         ["raw_path"] = RawPath,
         ["fault"] = Fault,
+        ["arrival"] = Arrival,
     };
 }
 

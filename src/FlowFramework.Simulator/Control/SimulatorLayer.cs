@@ -14,13 +14,15 @@ internal sealed class SimulatorLayer
     private readonly SimulatorNode _node;
     private readonly RequestLog _log = new();
     private readonly FaultTable _faults = new();
+    private readonly SeededChoices _choices;
     private readonly ControlSurface _control;
 
-    public SimulatorLayer(SimulatorNode node, Gates gates, IEnumerable<FaultRule> faults)
+    public SimulatorLayer(SimulatorNode node, Gates gates, IEnumerable<FaultRule> faults, long? seed)
     {
         _node = node;
+        _choices = new SeededChoices(seed);
         foreach (var f in faults) { _faults.Add(f); }
-        _control = new ControlSurface(node, _log, _faults, gates);
+        _control = new ControlSurface(node, _log, _faults, gates, _choices);
     }
 
     public async Task HandleAsync(HttpContext ctx)
@@ -31,8 +33,15 @@ internal sealed class SimulatorLayer
             await (await _control.HandleAsync(ctx, path)).WriteAsync(ctx, ctx.RequestAborted);
             return;
         }
+        var key = _choices.Arrive(ctx.Request.Method, path, await BodyAsync(ctx));
+        if (_choices.IdStreamKey(key) is { } idKey)
+        {
+            // Seeded ids: what this request makes is named from the seed and the request, not from the order of arrival.
+            Cluster.Ids.Stream = new Cluster.IdStream(idKey);
+        }
         var entry = new RequestLogEntry
         {
+            Arrival = key.Arrival,
             Method = ctx.Request.Method,
             Path = path,
             Query = RequestLog.SafeQuery(ctx.Request.QueryString.HasValue ? ctx.Request.QueryString.Value![1..] : ""),
@@ -56,10 +65,13 @@ internal sealed class SimulatorLayer
             }
             var caller = await _node.Rest.AuthenticateAsync(ctx);
             entry.User = caller.User?.Name;
-            if (_faults.Match(ctx.Request.Method, path) is { } fault)
+            var seed = _choices.Seed;
+            if (_faults.Match(ctx.Request.Method, path, rule => SeededChoices.Roll(seed, rule, key)) is { } fault)
             {
                 entry.Fault = fault.Kind;
-                status = await ApplyFaultAsync(ctx, fault, entry);
+                status = fault.Kind == "slow"
+                    ? await SlowAnswerAsync(ctx, caller, fault, entry)
+                    : await ApplyFaultAsync(ctx, fault, entry);
                 return;
             }
             status = await _node.Rest.HandleAsync(ctx, caller, ctx.RequestAborted);
@@ -76,6 +88,27 @@ internal sealed class SimulatorLayer
         }
     }
 
+    /// <summary>The request's body, kept readable for the node (what the seeded choices key on besides method and path).</summary>
+    private static async Task<byte[]> BodyAsync(HttpContext ctx)
+    {
+        if (ctx.Request.ContentLength == 0 || (ctx.Request.ContentLength is null && !ctx.Request.Headers.TransferEncoding.Any()))
+        {
+            return [];
+        }
+        ctx.Request.EnableBuffering();
+        using var buffer = new MemoryStream();
+        try
+        {
+            await ctx.Request.Body.CopyToAsync(buffer, ctx.RequestAborted);
+        }
+        catch (Exception ex) when ((ex is OperationCanceledException or IOException) && ctx.RequestAborted.IsCancellationRequested)
+        {
+            // The client left while sending; the node sees what arrived.
+        }
+        ctx.Request.Body.Position = 0;
+        return buffer.ToArray();
+    }
+
     /// <summary>The request target's path as sent (without the query), for checking how a client escaped ids.</summary>
     private static string RawPath(HttpContext ctx, string decoded)
     {
@@ -83,6 +116,41 @@ internal sealed class SimulatorLayer
         if (string.IsNullOrEmpty(raw)) { return decoded; }
         var query = raw.IndexOf('?');
         return query < 0 ? raw : raw[..query];
+    }
+
+    /// <summary>A <c>slow</c> fault: the node does the work and answers as always, but the answer is handed over a
+    /// byte at a time over the rule's <c>delay_ms</c> (a slow link or proxy). It is complete only with its last byte.</summary>
+    private async Task<int> SlowAnswerAsync(HttpContext ctx, Caller caller, FaultRule fault, RequestLogEntry entry)
+    {
+        var original = ctx.Response.Body;
+        using var answer = new MemoryStream();
+        ctx.Response.Body = answer;
+        int status;
+        try
+        {
+            status = await _node.Rest.HandleAsync(ctx, caller, ctx.RequestAborted);
+        }
+        finally
+        {
+            ctx.Response.Body = original;
+        }
+        var bytes = answer.ToArray();
+        // In pieces of a byte or more, one every 10 ms or so, over delay_ms in all.
+        var pieces = Math.Clamp(fault.DelayMs / 10, 1, Math.Max(1, bytes.Length));
+        var size = (bytes.Length + pieces - 1) / pieces;
+        var pause = Math.Max(1, fault.DelayMs / pieces);
+        for (var at = 0; at < bytes.Length; at += size)
+        {
+            var piece = Math.Min(size, bytes.Length - at);
+            if (at + piece == bytes.Length)
+            {
+                entry.AnsweredMs = RequestLog.EpochMs();
+            }
+            await original.WriteAsync(bytes.AsMemory(at, piece), ctx.RequestAborted);
+            await original.FlushAsync(ctx.RequestAborted);
+            await Task.Delay(pause, ctx.RequestAborted);
+        }
+        return status;
     }
 
     private static async Task<int> ApplyFaultAsync(HttpContext ctx, FaultRule fault, RequestLogEntry entry)
@@ -93,25 +161,6 @@ internal sealed class SimulatorLayer
                 entry.Aborted = true;
                 ctx.Abort();
                 return 0;
-            case "slow":
-                {
-                    ctx.Response.StatusCode = 200;
-                    ctx.Response.ContentType = "application/json; charset=UTF-8";
-                    var bytes = Encoding.UTF8.GetBytes("{\"acknowledged\":true}");
-                    var pause = Math.Max(1, fault.DelayMs / bytes.Length);
-                    for (var i = 0; i < bytes.Length; i++)
-                    {
-                        if (i == bytes.Length - 1)
-                        {
-                            // The answer is complete only with its last byte.
-                            entry.AnsweredMs = RequestLog.EpochMs();
-                        }
-                        await ctx.Response.Body.WriteAsync(new[] { bytes[i] }, ctx.RequestAborted);
-                        await ctx.Response.Body.FlushAsync(ctx.RequestAborted);
-                        await Task.Delay(pause, ctx.RequestAborted);
-                    }
-                    return 200;
-                }
             case "malformed":
                 await new SimResponse { Status = 200, Text = "{\"workflow_id\": \"", ContentType = "application/json; charset=UTF-8" }.WriteAsync(ctx, ctx.RequestAborted);
                 return 200;

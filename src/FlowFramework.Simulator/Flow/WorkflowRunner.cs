@@ -27,6 +27,8 @@ internal sealed class WorkflowRunner(WorkflowIndices indices, ProvisionSteps ste
             var predecessors = edges.Where(e => e.Dest == node.Id).Select(e => tasks[e.Source]).ToArray();
             tasks[node.Id] = Task.Run(async () =>
             {
+                // Steps run beside each other: each makes its ids from its own seeded stream (when there is one).
+                Ids.Stream = Ids.Stream?.Derive(node.Id);
                 await Task.WhenAll(predecessors).ConfigureAwait(false);
                 await Task.Delay(indices.Store.Config.ProvisionDelayMs).ConfigureAwait(false);
                 await holds.WaitAsync(HoldPoint.ProvisionStep, id, CancellationToken.None).ConfigureAwait(false);

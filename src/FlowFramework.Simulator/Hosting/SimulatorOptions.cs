@@ -20,6 +20,9 @@ internal sealed class SimulatorOptions
 
     /// <summary><c>plugins.flow_framework.deprovision_thread_pool_size</c> (1-400, default 4).</summary>
     public int DeprovisionPoolSize { get; set; } = 4;
+
+    /// <summary>Fixes which requests rate-based faults hit and the ids the node makes (drawn at start when absent).</summary>
+    public long? Seed { get; set; }
     public SimConfig Config { get; } = new();
     public List<SimUser> Users { get; } = [];
     public List<FaultRule> Faults { get; } = [];
@@ -90,6 +93,7 @@ internal sealed class SimulatorOptions
                 case "--user": o.Users.Add(SimUser.ParseFlag(Next())); break;
                 case "--users": o.Users.AddRange(SimUser.ParseFile(Next())); break;
                 case "--fault": o.Faults.Add(FaultRule.ParseFlag(Next())); break;
+                case "--seed": o.Seed = NextInt(); break;
                 default:
                     if (!o.Security.TryParse(arg, Next)) { throw new ArgumentException($"unknown option {arg}"); }
                     break;

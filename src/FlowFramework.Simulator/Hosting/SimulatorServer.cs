@@ -58,7 +58,7 @@ public sealed class SimulatorServer : IAsyncDisposable
         var app = builder.Build();
         var gates = new Gates();
         var node = new SimulatorNode(options, gates);
-        var layer = new SimulatorLayer(node, gates, options.Faults);
+        var layer = new SimulatorLayer(node, gates, options.Faults, options.Seed);
         app.Run(layer.HandleAsync);
         await app.StartAsync(ct);
         var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
