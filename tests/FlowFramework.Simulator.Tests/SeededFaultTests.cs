@@ -75,6 +75,10 @@ public class SeededFaultTests
         var withBody = choices.Arrive("GET", "/x/_status", "{}"u8);
         Assert.Equal([1, 1, 2, 1], new[] { first.Arrival, other.Arrival, second.Arrival, withBody.Arrival });
 
+        // Without a seed the count is the node's running one: no table per distinct request, repeats still differ.
+        var unseeded = new SeededChoices(null);
+        Assert.Equal([1, 2, 3], new[] { unseeded.Arrive("GET", "/x/_status", []).Arrival, unseeded.Arrive("GET", "/y/_status", []).Arrival, unseeded.Arrive("GET", "/x/_status", []).Arrival });
+
         Assert.Equal(SeededChoices.Roll(5, "rule", first), SeededChoices.Roll(5, "rule", first));
         Assert.NotEqual(SeededChoices.Roll(5, "rule", first), SeededChoices.Roll(5, "rule", second));
         Assert.NotEqual(SeededChoices.Roll(5, "rule", first), SeededChoices.Roll(6, "rule", first));

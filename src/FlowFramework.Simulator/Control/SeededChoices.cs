@@ -28,6 +28,7 @@ internal sealed class SeededChoices
     private long _seed;
     private bool _explicit;
     private int _seedings;
+    private int _unseededArrivals;
 
     public SeededChoices(long? seed)
     {
@@ -71,16 +72,27 @@ internal sealed class SeededChoices
         lock (_gate) { return _explicit ? $"{_seed}|{_seedings}|{request.Text}" : null; }
     }
 
-    /// <summary>Counts a request's arrival and answers its key.</summary>
+    /// <summary>
+    /// Counts a request's arrival and answers its key. With an explicit seed the count is per distinct request (what makes
+    /// the choices independent of interleaving); without one it is the node's running count of requests, so nothing
+    /// grows with the number of distinct requests on a long-lived node and a rate fault still varies between repeats.
+    /// </summary>
     public RequestKey Arrive(string method, string path, ReadOnlySpan<byte> body)
     {
         var digest = body.IsEmpty ? "-" : Convert.ToHexStringLower(SHA256.HashData(body))[..32];
-        var id = Digest128($"{method} {path} {digest}");
         int arrival;
         lock (_gate)
         {
-            arrival = _arrivals.GetValueOrDefault(id) + 1;
-            _arrivals[id] = arrival;
+            if (_explicit)
+            {
+                var id = Digest128($"{method} {path} {digest}");
+                arrival = _arrivals.GetValueOrDefault(id) + 1;
+                _arrivals[id] = arrival;
+            }
+            else
+            {
+                arrival = ++_unseededArrivals;
+            }
         }
         return new RequestKey(method, path, digest, arrival);
     }

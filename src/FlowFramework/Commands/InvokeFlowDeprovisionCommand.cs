@@ -106,6 +106,8 @@ namespace FlowFramework.Commands
             }
         }
 
+        private List<Task> Unfinished() => _running.Where(job => !job.Completion.IsCompleted).Select(job => job.Completion).ToList();
+
         private void Start(string workflowId)
         {
             if (!_seen.Add(workflowId))
@@ -115,9 +117,10 @@ namespace FlowFramework.Commands
             }
 
             // Take a slot first: the plan's status read counts towards -ThrottleLimit too.
-            while (_running.Count(job => !job.Completion.IsCompleted) >= (_allowedInFlight ?? ThrottleLimit))
+            // One snapshot of the unfinished jobs serves both the count and the wait: a job may finish between two passes.
+            for (var busy = Unfinished(); busy.Count >= (_allowedInFlight ?? ThrottleLimit); busy = Unfinished())
             {
-                Dispatcher.RunUntil(Task.WhenAny(_running.Where(job => !job.Completion.IsCompleted).Select(job => job.Completion)));
+                Dispatcher.RunUntil(Task.WhenAny(busy));
             }
 
             FlowDeprovisionPreparation prepared;
