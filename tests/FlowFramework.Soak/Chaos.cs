@@ -13,6 +13,8 @@ internal static class Chaos
         ("GET", "^/_plugins/_ml/(models|connectors|agents)/"),
         ("HEAD", "^/[^_]"),
         ("GET", "^/_(ingest|search)/pipeline/"),
+        ("GET", "^/_(ingest|search)/pipeline$"),
+        ("POST", "^/_plugins/_ml/(models|agents)/_search$"),
     };
 
     /// <summary>Lags of the cluster catching up (undeploy, the connector's "still used" search, the partial state write, deploys).</summary>

@@ -96,7 +96,7 @@ internal sealed partial class Soak(SoakOptions options)
     private object _connection = null!;
     private int _cap;
     private int _baselineThreads;
-    private int _workflows, _rounds, _pipelines, _stops, _requests, _faults, _deprovisionPosts, _notProvisioned, _injectionIds;
+    private int _workflows, _rounds, _pipelines, _stops, _requests, _faults, _deprovisionPosts, _notProvisioned, _injectionIds, _safeDeleteRounds;
     private double _worstStopMs;
     private int _stopsOverOneSecond;
     private int _worstThreadExcess;
@@ -177,6 +177,11 @@ internal sealed partial class Soak(SoakOptions options)
         _phase.Restart();
         var lags = Chaos.Lags(_rng);
         await _sim.ControlAsync("PUT", "/_simulator/config", lags);
+        // ML Commons' safe delete in some rounds: a model its pipeline still uses is refused (and the module reads why).
+        var safeDelete = _rng.Next(3) == 0;
+        var (settingStatus, _) = await _sim.SendAsync("PUT", "/_cluster/settings", new JsonObject { ["transient"] = new JsonObject { ["plugins.ml_commons.safe_delete_model"] = safeDelete } });
+        if (settingStatus != 200) { throw new InvalidOperationException($"PUT _cluster/settings answered {settingStatus}"); }
+        _safeDeleteRounds += safeDelete ? 1 : 0;
 
         // 1. Workflows of mixed shapes, provisioned to the end (deprovisioning while provisioning runs is racy on the server).
         var count = _rng.Next(100, 160);
@@ -253,7 +258,7 @@ internal sealed partial class Soak(SoakOptions options)
             _faults++;
             _faultKinds[fault] = _faultKinds.GetValueOrDefault(fault) + 1;
         }
-        Console.WriteLine(Invariant($"round {round}: {workflows.Count} workflows ({workflows.Count(w => w.Control)} left alone), {plans.Count} pipelines, {outcomes.Count(o => o.Stopped)} stopped, {log.Count} requests, {log.Count(e => e["fault"] is not null)} faulted, slowest pipeline {outcomes.Max(o => o.Elapsed.TotalSeconds):0.0} s, {_clock.Elapsed.TotalSeconds:0} s"));
+        Console.WriteLine(Invariant($"round {round}: {workflows.Count} workflows ({workflows.Count(w => w.Control)} left alone){(safeDelete ? ", safe delete on" : "")}, {plans.Count} pipelines, {outcomes.Count(o => o.Stopped)} stopped, {log.Count} requests, {log.Count(e => e["fault"] is not null)} faulted, slowest pipeline {outcomes.Max(o => o.Elapsed.TotalSeconds):0.0} s, {_clock.Elapsed.TotalSeconds:0} s"));
     }
 
     /// <summary>
@@ -637,10 +642,16 @@ internal sealed partial class Soak(SoakOptions options)
             {
                 problem = method == "GET" ? null : $"{method} {raw}";
             }
-            else if (raw == "/_plugins/_ml/models/_search")
+            else if (raw is "/_plugins/_ml/models/_search" or "/_plugins/_ml/agents/_search")
             {
-                // What blocks a connector leftover: the model search on its connector_id (a fixed path: no id reaches it).
+                // What blocks a leftover: the model search on a connector_id, the agent search on a model id (safe delete);
+                // fixed paths: no id reaches them.
                 problem = method == "POST" ? null : $"{method} {raw}: unexpected method";
+            }
+            else if (raw is "/_ingest/pipeline" or "/_search/pipeline")
+            {
+                // The pipelines that use a model (safe delete): every pipeline, read-only.
+                problem = method == "GET" ? null : $"{method} {raw}: unexpected method";
             }
             else if (ResourcePath().Match(raw) is { Success: true } rm)
             {
@@ -722,6 +733,7 @@ internal sealed partial class Soak(SoakOptions options)
             ["seed"] = options.Seed,
             ["seconds"] = Math.Round(elapsed.TotalSeconds, 1),
             ["rounds"] = _rounds,
+            ["safe_delete_rounds"] = _safeDeleteRounds,
             ["workflows"] = _workflows,
             ["not_provisioned"] = _notProvisioned,
             ["injection_ids"] = _injectionIds,
