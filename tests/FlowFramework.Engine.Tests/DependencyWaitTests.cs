@@ -32,13 +32,7 @@ public class DependencyWaitTests
 
     private static async Task<Outcome> Run(FakeCluster cluster, string state, Action<FlowDeprovisionOptions>? configure = null)
     {
-        var clock = new SteppingClock();
-        cluster.Clock = clock;
-        var events = new List<FlowDeprovisionEvent>();
-        var options = new FlowDeprovisionOptions { TimeProvider = clock, RandomSeed = 7 };
-        configure?.Invoke(options);
-        var start = clock.GetUtcNow();
-        var report = await clock.Drive(new FlowDeprovisioner(Client(cluster), options).RunAsync(FlowDeprovisionPlan.Create(ParseState(state), null), events.Add, CancellationToken.None), maxTimers: 5000);
+        var (report, events, start, options) = await SteppedRun.DeprovisionAsync(cluster, state, configure);
         return new Outcome(report, cluster, events, start, options);
     }
 

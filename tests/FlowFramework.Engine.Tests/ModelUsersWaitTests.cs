@@ -92,13 +92,7 @@ public class ModelUsersWaitTests
 
     private static async Task<(FlowDeprovisionReport Report, FakeCluster Cluster, List<FlowDeprovisionEvent> Events, DateTimeOffset Start)> Run(FakeCluster cluster, string state, Action<FlowDeprovisionOptions>? configure = null)
     {
-        var clock = new SteppingClock();
-        cluster.Clock = clock;
-        var events = new List<FlowDeprovisionEvent>();
-        var options = new FlowDeprovisionOptions { TimeProvider = clock, RandomSeed = 7 };
-        configure?.Invoke(options);
-        var start = clock.GetUtcNow();
-        var report = await clock.Drive(new FlowDeprovisioner(Client(cluster), options).RunAsync(FlowDeprovisionPlan.Create(ParseState(state), null), events.Add, CancellationToken.None), maxTimers: 5000);
+        var (report, events, start, _) = await SteppedRun.DeprovisionAsync(cluster, state, configure);
         return (report, cluster, events, start);
     }
 

@@ -166,6 +166,23 @@ internal static class Answer
 }
 
 /// <summary>A fake clock that remembers the timers created, so a test can jump to exactly when each one is due.</summary>
+/// <summary>A whole deprovision run on a <see cref="SteppingClock"/> against a fake cluster, with the events it raised.</summary>
+internal static class SteppedRun
+{
+    public static async Task<(FlowDeprovisionReport Report, List<FlowDeprovisionEvent> Events, DateTimeOffset Start, FlowDeprovisionOptions Options)> DeprovisionAsync(
+        FakeCluster cluster, string state, Action<FlowDeprovisionOptions>? configure = null)
+    {
+        var clock = new SteppingClock();
+        cluster.Clock = clock;
+        var events = new List<FlowDeprovisionEvent>();
+        var options = new FlowDeprovisionOptions { TimeProvider = clock, RandomSeed = 7 };
+        configure?.Invoke(options);
+        var start = clock.GetUtcNow();
+        var report = await clock.Drive(new FlowDeprovisioner(Fixture.Client(cluster), options).RunAsync(FlowDeprovisionPlan.Create(Fixture.ParseState(state), null), events.Add, CancellationToken.None), maxTimers: 5000);
+        return (report, events, start, options);
+    }
+}
+
 internal sealed class SteppingClock : FakeTimeProvider
 {
     private readonly SemaphoreSlim _created = new(0);
