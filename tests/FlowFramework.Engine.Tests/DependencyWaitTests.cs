@@ -62,6 +62,25 @@ public class DependencyWaitTests
     }
 
     [Fact]
+    public async Task A_lag_that_ended_while_the_answer_came_sends_again_at_once_and_says_why()
+    {
+        // A loaded machine: the 202 took as long as the undeploy lag, so the first reads already show the model gone
+        // from DEPLOYED and the connector used only by it.
+        var cluster = new FakeCluster()
+            .OnDeprovision(Answer.Error(202, ModelAndConnector), Answer.Ok(WorkflowId))
+            .OnStatus(Answer.Json(200, State(WorkflowId, Connector, Model)), Answer.Json(200, EmptyState(WorkflowId)))
+            .OnResource(Answer.Json(200, "{\"name\":\"c\"}"), ModelIn("UNDEPLOYED"))
+            .OnModelSearch(Hits(ModelId));
+
+        var run = await Run(cluster, State(WorkflowId, Connector, Model));
+
+        Assert.Equal((FlowDeprovisionStatus.Deprovisioned, 2), (run.Report.Result.Status, run.Report.Result.Attempts));
+        Assert.Empty(run.Delays);
+        Assert.Contains("Diagnostic: Workflow " + WorkflowId + ": connector " + ConnectorId + " is used only by this workflow's models, which go before it; model " + ModelId + " is UNDEPLOYED: nothing to wait for, sending attempt 2 now.", run.Log);
+        Assert.DoesNotContain("Waiting", run.Log);
+    }
+
+    [Fact]
     public async Task A_connector_still_used_by_a_deleted_model_is_watched_through_the_model_search_until_it_is_free()
     {
         var cluster = new FakeCluster()

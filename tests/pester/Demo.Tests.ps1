@@ -16,7 +16,9 @@ Describe 'The demo (demo/Invoke-Demo.ps1)' {
 
     It 'shows the retries: a 202 first, then the 403 for the index and pipeline, then the piped-back 200' {
         $script:Text | Should -Match 'POST /_plugins/_flow_framework/workflow/\S+/_deprovision -> 202'
-        $script:Text | Should -Match 'Waiting (for .+|[\d.]+ s) before attempt 2'
+        # Attempt 2 follows a wait, or (when the undeploy lag ended while the slow first answer came, as on a loaded
+        # machine) goes at once with the reads that show the way clear.
+        $script:Text | Should -Match 'Waiting (for .+|[\d.]+ s) before attempt 2|nothing to wait for, sending attempt 2 now'
         $script:Text | Should -Match 'Result: NeedsAllowDelete after 2 attempts'
         $script:Text | Should -Match 'NeedsAllowDelete\s+pipeline_id\s+demo-embedding-pipeline'
         $script:Text | Should -Match 'NeedsAllowDelete\s+index_name\s+demo-passages'

@@ -348,6 +348,11 @@ namespace FlowFramework.Engine
                         {
                             Emit(FlowDeprovisionEventKind.Diagnostic, null, DeprovisionWording.Cleared(readings.Where(r => awaited.Contains(r.Key)), Elapsed - began, _attempt + 1));
                         }
+                        else if (readings.Count > 0)
+                        {
+                            // The first reads already show the way clear (a lag that ended while the answer came): say so.
+                            Emit(FlowDeprovisionEventKind.Diagnostic, null, DeprovisionWording.NothingToWaitFor(readings, _attempt + 1));
+                        }
 
                         _clearAtResend = new HashSet<FlowResourceKey>(readings.Where(r => r.State == BlockerState.Clear).Select(r => r.Key));
                         return null;

@@ -138,6 +138,9 @@ namespace FlowFramework.Engine
             string.Join("; ", readings.Where(r => r.State == BlockerState.Clear).Select(r => r.Subject).DefaultIfEmpty("the retry delay is over"))
             + $" after {Seconds(watchedFor)} of watching: sending attempt {Number(nextAttempt)} now.";
 
+        internal static string NothingToWaitFor(IEnumerable<BlockerReading> readings, int nextAttempt) =>
+            string.Join("; ", readings.Select(r => r.Subject)) + $": nothing to wait for, sending attempt {Number(nextAttempt)} now.";
+
         internal static string Unwatchable(IEnumerable<BlockerReading> unknown)
         {
             var reasons = string.Join("; ", unknown.Select(r => r.Subject));
